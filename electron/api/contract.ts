@@ -1,0 +1,174 @@
+// The HostApi: every method the renderer may call, its request schema and response type, and the
+// events the host pushes. Both transports (Electron IPC, WebSocket) carry exactly this table.
+import { z } from 'zod';
+import type {
+  ApiKeySummary,
+  AppInfo,
+  InquirySummary,
+  LogEntry,
+  SessionChange,
+  SessionSnapshot,
+  SessionState,
+  SessionSummary,
+  TemplateSummary,
+  TimelineEntry,
+  UsageRecord,
+  UsageSummaryRow,
+  WorkspaceDetail,
+  WorkspaceSummary,
+  RunStatus,
+} from './types';
+
+const id = z.string().min(1).max(200);
+const text = z.string().max(1_000_000);
+const secretValue = z.string().min(1).max(100_000);
+const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+
+/** Request schemas, one per method. Every request is parsed with its schema before a service sees it. */
+export const requestSchemas = {
+  'app.info': z.object({}),
+
+  'workspaces.list': z.object({}),
+  'workspaces.get': z.object({ workspaceId: id }),
+  /** Register an existing directory that holds a dspatch.workspace.yml. */
+  'workspaces.add': z.object({ dir: z.string().min(1).max(4096) }),
+  /** Validate workspace YAML without writing anything. */
+  'workspaces.validate': z.object({ yaml: text }),
+  'workspaces.create': z.object({
+    dir: z.string().min(1).max(4096),
+    yaml: text,
+    secrets: z.record(envKey, secretValue),
+    overwrite: z.boolean(),
+  }),
+  'workspaces.update': z.object({ workspaceId: id, yaml: text, secrets: z.record(envKey, secretValue) }),
+  'workspaces.remove': z.object({ workspaceId: id }),
+  'workspaces.launch': z.object({ workspaceId: id }),
+  'workspaces.stop': z.object({ workspaceId: id }),
+
+  'secrets.set': z.object({ workspaceId: id, key: envKey, value: secretValue }),
+  'secrets.remove': z.object({ workspaceId: id, key: envKey }),
+
+  'apiKeys.list': z.object({}),
+  'apiKeys.set': z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), value: secretValue }),
+  'apiKeys.remove': z.object({ name: z.string().min(1).max(64) }),
+
+  'templates.list': z.object({}),
+  'templates.readme': z.object({ name: z.string().min(1).max(200) }),
+  'templates.add': z.object({ dir: z.string().min(1).max(4096) }),
+  'templates.remove': z.object({ name: z.string().min(1).max(200) }),
+
+  'sessions.list': z.object({ workspaceId: id }),
+  'sessions.open': z.object({ sessionId: id, limit: z.number().int().min(1).max(5000).optional() }),
+  'sessions.history': z.object({ sessionId: id, beforeEntryId: id, limit: z.number().int().min(1).max(5000) }),
+  'sessions.create': z.object({ workspaceId: id, agentKey: z.string().min(1).max(200) }),
+  'sessions.send': z.object({ sessionId: id, text: text.min(1) }),
+  'sessions.interrupt': z.object({ sessionId: id }),
+
+  'inquiries.list': z.object({ status: z.enum(['pending', 'answered', 'all']).optional() }),
+  'inquiries.answer': z.object({
+    inquiryId: id,
+    text: text.min(1),
+    suggestionIndex: z.number().int().min(0).max(3).optional(),
+  }),
+
+  'logs.list': z.object({
+    workspaceId: id.optional(),
+    level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+    query: z.string().max(500).optional(),
+    limit: z.number().int().min(1).max(5000).optional(),
+  }),
+  'usage.list': z.object({ workspaceId: id.optional(), limit: z.number().int().min(1).max(5000).optional() }),
+  'usage.summary': z.object({ workspaceId: id.optional() }),
+} as const;
+
+export type HostMethod = keyof typeof requestSchemas;
+export type HostRequest<M extends HostMethod> = z.input<(typeof requestSchemas)[M]>;
+
+export interface HostResponses {
+  'app.info': AppInfo;
+  'workspaces.list': WorkspaceSummary[];
+  'workspaces.get': WorkspaceDetail;
+  'workspaces.add': WorkspaceSummary;
+  'workspaces.validate': WorkspaceValidation;
+  'workspaces.create': WorkspaceSummary;
+  'workspaces.update': WorkspaceSummary;
+  'workspaces.remove': { ok: true };
+  'workspaces.launch': { runId: string; sessions: SessionSummary[] };
+  'workspaces.stop': { ok: true };
+  'secrets.set': { ok: true };
+  'secrets.remove': { ok: true };
+  'apiKeys.list': ApiKeySummary[];
+  'apiKeys.set': { ok: true };
+  'apiKeys.remove': { ok: true };
+  'templates.list': TemplateSummary[];
+  'templates.readme': { markdown: string };
+  'templates.add': TemplateSummary;
+  'templates.remove': { ok: true };
+  'sessions.list': SessionSummary[];
+  'sessions.open': SessionSnapshot;
+  'sessions.history': { entries: TimelineEntry[]; hasMore: boolean };
+  'sessions.create': SessionSummary;
+  'sessions.send': { turnId: string };
+  'sessions.interrupt': { ok: true };
+  'inquiries.list': InquirySummary[];
+  'inquiries.answer': { ok: true };
+  'logs.list': LogEntry[];
+  'usage.list': UsageRecord[];
+  'usage.summary': { byModel: UsageSummaryRow[]; total: UsageSummaryRow };
+}
+
+export interface ValidationProblem {
+  message: string;
+  /** 1-based line in the YAML, when known. */
+  line: number | null;
+  /** Dotted path, e.g. 'agents.coder.peers[1]'. */
+  path: string;
+  severity: 'error' | 'warning';
+}
+
+export interface WorkspaceValidation {
+  problems: ValidationProblem[];
+  /** Parsed tree when the YAML is valid enough to show it. */
+  agents: import('./types').AgentNode[] | null;
+  /** Every env key a chosen template requires, with the agent paths that need it. */
+  requiredSecrets: { key: string; requiredBy: string[] }[];
+}
+
+/** Events the host pushes to every connected renderer. */
+export type HostEvent =
+  | { type: 'session.event'; sessionId: string; seq: number; change: SessionChange }
+  | { type: 'session.updated'; session: SessionSummary }
+  | { type: 'workspace.updated'; workspaceId: string; runStatus: RunStatus | null }
+  | { type: 'workspaces.changed' }
+  | { type: 'inquiry.updated'; inquiry: InquirySummary }
+  | { type: 'log.appended'; entry: LogEntry };
+
+export type { SessionState };
+
+/** Error codes a request can fail with. The message is written for the user. */
+export type HostErrorCode =
+  | 'bad_request'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid_config'
+  | 'missing_secret'
+  | 'not_running'
+  | 'internal';
+
+export interface HostErrorPayload {
+  code: HostErrorCode;
+  message: string;
+  /** For missing_secret: { workspaceId, key, agent }. For invalid_config: { problems }. */
+  details?: Record<string, unknown>;
+}
+
+/** The client interface both transports implement for the renderer. */
+export interface HostClient {
+  call<M extends HostMethod>(method: M, request: HostRequest<M>): Promise<HostResponses[M]>;
+  /** Returns an unsubscribe function. */
+  onEvent(listener: (event: HostEvent) => void): () => void;
+  /** Connection status for transports that can drop (WebSocket). */
+  onConnectionChange?(listener: (connected: boolean) => void): () => void;
+}
+
+export const HOST_METHODS = Object.keys(requestSchemas) as HostMethod[];

@@ -1,0 +1,38 @@
+// The host's two seams to its environment. `electron/platform` implements them with Electron
+// (utilityProcess, safeStorage); `electron/serve` with plain Node (child_process.fork, AES-GCM file key).
+import type { Readable } from 'node:stream';
+import type { HostToAgent } from '../../agents/protocol';
+import type { SecretBackendInfo } from '../api/types';
+
+export interface SpawnOptions {
+  /** Absolute path of the bundled agent module to run. */
+  modulePath: string;
+  /** The complete environment of the process; nothing is inherited from the host. */
+  env: Record<string, string>;
+  cwd: string;
+  /** Shown in process lists and crash reports, e.g. 'dspatch-agent-coder'. */
+  serviceName: string;
+}
+
+export interface AgentChild {
+  readonly pid: number | undefined;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  send(message: HostToAgent): void;
+  /** Raw, unvalidated messages from the process. */
+  onMessage(listener: (message: unknown) => void): void;
+  /** Fires once, whether the process exited, crashed, was killed or failed to start. */
+  onExit(listener: (exit: { code: number | null; signal: string | null; error?: string }) => void): void;
+  kill(): void;
+}
+
+export interface Spawner {
+  spawn(options: SpawnOptions): AgentChild;
+}
+
+export interface SecretCipher {
+  describe(): Promise<SecretBackendInfo>;
+  encrypt(plain: string): Promise<Buffer>;
+  /** Throws when the value cannot be decrypted (other machine, other key, corrupted). */
+  decrypt(cipher: Buffer): Promise<string>;
+}
