@@ -1,0 +1,247 @@
+// The process side of the protocol: one agent process hosts many instances (conversations). Each
+// instance runs the agent function one turn at a time — idle → generating → (waiting_*) → idle —
+// queues input that arrives while it is busy, and survives both a failed and a stopped turn.
+import { AGENT_ENV, hostToAgentSchema, type ChatMessage, type HostToAgent, type InstanceState } from '../protocol';
+import type { AgentEnvironment, Context, ContextInit } from '../sdk/context';
+import type { HostPort } from './host-port';
+
+export type AgentGenerator = AsyncGenerator<unknown, unknown, string | undefined>;
+/** A generator (`prompt = yield` between turns) or a plain async function (a returned string is the reply). */
+export type AgentFunction<C extends Context> = (
+  prompt: string,
+  ctx: C,
+) => AgentGenerator | Promise<string | void | undefined> | string | void;
+export type ContextClass<C extends Context> = new (init: ContextInit) => C;
+
+export const SDK_VERSION = '0.1.0';
+/** How long a stopped turn may take to wind down before its generator is abandoned. */
+const STOPPED_TURN_GRACE_MS = 5000;
+
+interface QueuedInput {
+  turnId: string;
+  content: string;
+  sender?: string;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv): AgentEnvironment {
+  let peers: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(env[AGENT_ENV.peers] ?? '[]');
+    if (Array.isArray(parsed)) peers = parsed.filter((p): p is string => typeof p === 'string');
+  } catch {
+    peers = [];
+  }
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith(AGENT_ENV.fieldPrefix) && value !== undefined) {
+      fields[name.slice(AGENT_ENV.fieldPrefix.length).toLowerCase()] = value;
+    }
+  }
+  return {
+    agentKey: env[AGENT_ENV.agentKey] ?? 'agent',
+    workspaceDir: env[AGENT_ENV.workspaceDir] ?? process.cwd(),
+    peers,
+    fields,
+  };
+}
+
+class Instance<C extends Context> {
+  readonly ctx: C;
+  #state: InstanceState = 'idle';
+  #queue: QueuedInput[] = [];
+  #generator: AgentGenerator | null = null;
+  #running = false;
+  /** The step of a stopped turn that has not wound down yet. */
+  #stoppedStep: Promise<unknown> | null = null;
+  #interruptTurn: (() => void) | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly fn: AgentFunction<C>,
+    private readonly port: HostPort,
+    ContextCtor: ContextClass<C>,
+    environment: AgentEnvironment,
+    history: ChatMessage[],
+  ) {
+    this.ctx = new ContextCtor({
+      instanceId: id,
+      environment,
+      history,
+      emit: (message) => port.send(message),
+      setState: (state) => this.#setState(state),
+    });
+  }
+
+  enqueue(input: QueuedInput): void {
+    this.#queue.push(input);
+    void this.#drain();
+  }
+
+  interrupt(): void {
+    this.#interruptTurn?.();
+  }
+
+  #setState(state: InstanceState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.port.send({ type: 'state', instanceId: this.id, turnId: this.ctx.turnId, state });
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      while (this.#queue.length > 0) await this.#runTurn(this.#queue.shift()!);
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #runTurn(input: QueuedInput): Promise<void> {
+    await this.#waitForStoppedTurn();
+    this.ctx.beginTurn(input.turnId, input.content, input.sender);
+    this.#setState('generating');
+
+    const step = this.#step(input.content).then(
+      () => ({ kind: 'completed' as const }),
+      (error: unknown) => ({ kind: 'failed' as const, error }),
+    );
+    const stopped = new Promise<{ kind: 'interrupted' }>((resolve) => {
+      this.#interruptTurn = () => {
+        this.ctx.interrupt();
+        resolve({ kind: 'interrupted' });
+      };
+    });
+    const outcome = await Promise.race([step, stopped]);
+    this.#interruptTurn = null;
+
+    let status: 'completed' | 'interrupted' | 'failed' = outcome.kind;
+    let error: string | undefined;
+    if (outcome.kind === 'interrupted') {
+      this.#stoppedStep = step;
+    } else if (outcome.kind === 'failed') {
+      // The generator is finished after a throw: the next message starts a fresh one.
+      this.#generator = null;
+      error = describeError(outcome.error);
+      this.ctx.reportError(`The agent failed: ${error}`);
+    }
+    const { failure } = this.ctx.endTurn();
+    if (status === 'completed' && failure) {
+      status = 'failed';
+      error = failure;
+    }
+    this.port.send({ type: 'turn.done', instanceId: this.id, turnId: input.turnId, status, error });
+    this.#setState('idle');
+  }
+
+  /** Runs the agent function for one prompt: the first or the next step of its generator. */
+  async #step(prompt: string): Promise<void> {
+    if (this.#generator) {
+      const result = await this.#generator.next(prompt);
+      if (result.done) this.#generator = null;
+      return;
+    }
+    const result = this.fn(prompt, this.ctx);
+    if (isAsyncGenerator(result)) {
+      this.#generator = result;
+      const first = await result.next();
+      if (first.done) this.#generator = null;
+      return;
+    }
+    const reply = await result;
+    if (typeof reply === 'string' && reply.length > 0) this.ctx.message(reply);
+  }
+
+  async #waitForStoppedTurn(): Promise<void> {
+    const stopped = this.#stoppedStep;
+    if (!stopped) return;
+    this.#stoppedStep = null;
+    const settled = await Promise.race([
+      stopped.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(resolve, STOPPED_TURN_GRACE_MS, false).unref()),
+    ]);
+    if (!settled) {
+      // The agent ignored the stop signal; its generator may never yield again.
+      this.ctx.log('The stopped turn did not wind down in time; the conversation continues with a fresh start.', 'warn');
+      this.#generator = null;
+    }
+  }
+}
+
+function isAsyncGenerator(value: unknown): value is AgentGenerator {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AgentGenerator).next === 'function' &&
+    typeof (value as AgentGenerator)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/** Serves instances of one agent function over the host port until the host terminates the process. */
+export function serveAgent<C extends Context>(port: HostPort, ContextCtor: ContextClass<C>, fn: AgentFunction<C>): void {
+  const environment = readEnvironment(process.env);
+  const instances = new Map<string, Instance<C>>();
+
+  const hostLog = (message: string, level: 'warn' | 'error' = 'warn') =>
+    port.send({ type: 'log', instanceId: null, turnId: null, level, message });
+
+  port.onMessage((raw) => {
+    const parsed = hostToAgentSchema.safeParse(raw);
+    if (!parsed.success) {
+      hostLog(`Ignored a malformed message from the host: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      return;
+    }
+    handle(parsed.data);
+  });
+
+  function handle(message: HostToAgent): void {
+    switch (message.type) {
+      case 'instance.spawn': {
+        if (instances.has(message.instanceId)) return;
+        const instance = new Instance(message.instanceId, fn, port, ContextCtor, environment, message.history ?? []);
+        instances.set(message.instanceId, instance);
+        port.send({ type: 'state', instanceId: message.instanceId, turnId: null, state: 'idle' });
+        return;
+      }
+      case 'input': {
+        const instance = instances.get(message.instanceId);
+        if (!instance) return hostLog(`Input for unknown instance ${message.instanceId} was dropped.`);
+        instance.enqueue({ turnId: message.turnId, content: message.content, sender: message.sender });
+        return;
+      }
+      case 'inquiry.response':
+      case 'talk_to.response': {
+        const instance = instances.get(message.instanceId);
+        const waitId = message.type === 'inquiry.response' ? message.inquiryId : message.requestId;
+        const settled = instance?.ctx.settleWait(waitId, {
+          text: message.type === 'inquiry.response' ? message.text : message.response,
+          suggestionIndex: message.type === 'inquiry.response' ? message.suggestionIndex : undefined,
+          error: message.error,
+        });
+        if (!settled) hostLog(`A ${message.type} nobody waits for was dropped (${waitId}).`);
+        return;
+      }
+      case 'signal.interrupt':
+        instances.get(message.instanceId)?.interrupt();
+        return;
+      case 'signal.terminate':
+        if (message.instanceId) {
+          instances.get(message.instanceId)?.interrupt();
+          instances.delete(message.instanceId);
+          return;
+        }
+        for (const instance of instances.values()) instance.interrupt();
+        // Let the IPC channel flush what was already sent before leaving.
+        setImmediate(() => process.exit(0));
+        return;
+    }
+  }
+
+  port.send({ type: 'ready', instanceId: null, turnId: null, sdkVersion: SDK_VERSION });
+  process.on('disconnect', () => process.exit(0));
+}

@@ -1,0 +1,71 @@
+// Bundles a template's TypeScript entry point with the `dspatch` SDK (and everything it imports)
+// into one CommonJS file a plain Node or Electron utility process can run. Bundles are cached by a
+// hash of their inputs, so a relaunch costs a hash, not a build.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { build, version as esbuildVersion } from 'esbuild';
+import { HostError } from './errors';
+
+export interface BundleRequest {
+  /** The template's entry file, e.g. <template>/agent.ts. */
+  entryPath: string;
+  /** The app's `agents/` folder: the SDK, runtime and protocol sources. */
+  agentsDir: string;
+  cacheDir: string;
+  /** Where bare imports (`@openai/agents`, `zod`, …) resolve from: the app's node_modules. */
+  nodeModulesDir: string;
+}
+
+const SOURCE_FILE = /\.(ts|tsx|js|mjs|cjs|json)$/;
+
+export async function bundleAgent(request: BundleRequest): Promise<string> {
+  const entryPath = resolve(request.entryPath);
+  if (!existsSync(entryPath)) {
+    throw new HostError('invalid_config', `The agent entry point ${entryPath} does not exist.`);
+  }
+  const templateDir = resolve(entryPath, '..');
+  const hash = createHash('sha256');
+  hash.update(`esbuild ${esbuildVersion}\n${entryPath}\n`);
+  hashTree(hash, templateDir);
+  hashTree(hash, request.agentsDir, join(request.agentsDir, 'templates'));
+  const key = hash.digest('hex').slice(0, 24);
+  const outFile = join(request.cacheDir, `agent-${key}.cjs`);
+  if (existsSync(outFile)) return outFile;
+
+  mkdirSync(request.cacheDir, { recursive: true });
+  const tempFile = `${outFile}.${process.pid}.tmp`;
+  try {
+    await build({
+      entryPoints: [entryPath],
+      outfile: tempFile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      sourcemap: 'inline',
+      logLevel: 'silent',
+      alias: { dspatch: join(request.agentsDir, 'sdk', 'index.ts') },
+      nodePaths: [request.nodeModulesDir],
+      // Optional peers of the OpenAI packages that agents never load.
+      external: ['@modelcontextprotocol/*', 'ws', 'bufferutil', 'utf-8-validate'],
+    });
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n') : String(error);
+    throw new HostError('invalid_config', `The agent ${relative(process.cwd(), entryPath)} does not build:\n${detail}`);
+  }
+  // Rename is atomic: a concurrent launch never runs a half-written bundle.
+  renameSync(tempFile, outFile);
+  return outFile;
+}
+
+function hashTree(hash: ReturnType<typeof createHash>, dir: string, skip?: string): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (name === 'node_modules' || name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (path === skip) continue;
+    const stat = statSync(path);
+    if (stat.isDirectory()) hashTree(hash, path, skip);
+    else if (SOURCE_FILE.test(name)) hash.update(`${path}\n`).update(readFileSync(path));
+  }
+}
