@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document } from 'yaml';
 import { z } from 'zod';
 import type { ValidationProblem } from '../api/contract';
 import { AGENT_ENV } from '../../agents/protocol';
@@ -61,7 +61,8 @@ export function envNameProblem(name: string): string | null {
   if (!isValidEnvName(name)) {
     return `"${name}" is not a valid environment variable name (letters, digits and "_", not starting with a digit)`;
   }
-  if (isReservedEnvName(name)) return `"${name}" is reserved: ${RESERVED_ENV_PREFIX}* names are set by dspatch`;
+  if (isReservedEnvName(name))
+    return `"${name}" is reserved: ${RESERVED_ENV_PREFIX}* names are set by dspatch`;
   return null;
 }
 
@@ -96,16 +97,19 @@ export class YamlSource {
   readonly doc: Document.Parsed;
   readonly fileName: string;
   private readonly lines: LineCounter;
+  /** Errors at end of input (an unclosed bracket) point here, not at the empty line after it. */
+  private readonly lastLine: number;
 
   constructor(text: string, fileName: string) {
     this.fileName = fileName;
     this.lines = new LineCounter();
+    this.lastLine = Math.max(1, text.trimEnd().split(/\r\n|\r|\n/).length);
     // prettyErrors off: its messages quote the source, which may hold a secret typed into `env`.
     this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
   }
 
   lineAt(offset: number): number {
-    return this.lines.linePos(offset).line;
+    return Math.min(this.lines.linePos(offset).line, this.lastLine);
   }
 
   /**
@@ -116,13 +120,20 @@ export class YamlSource {
   lineOf(segments: readonly PathSegment[], at: 'key' | 'value' = 'value'): number {
     let node: unknown = this.doc.contents;
     let best: number | null = rangeStart(node);
+    let entryKeyStart: number | null = null;
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i];
       const last = i === segments.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
-        if (!pair) break;
+        const pair = node.items.find(
+          (item) => isScalar(item.key) && String(item.key.value) === String(segment),
+        );
+        if (!pair) {
+          best = entryKeyStart ?? best; // a missing key: point at the entry that lacks it
+          break;
+        }
         const keyStart = rangeStart(pair.key);
+        entryKeyStart = keyStart;
         const valueStart = rangeStart(pair.value);
         const valueIsEmpty = pair.value === null || (isScalar(pair.value) && pair.value.value === null);
         best = (last && at === 'key') || valueIsEmpty ? (keyStart ?? best) : (valueStart ?? keyStart ?? best);
@@ -202,11 +213,24 @@ export class YamlSource {
     }
   }
 
+  /**
+   * The document as plain JS. toJS() throws on an alias to a missing anchor or an alias bomb
+   * (more than yaml's maxAliasCount expansions); both become an error problem.
+   */
+  toJS(): { value: unknown } | { problem: ValidationProblem } {
+    try {
+      return { value: this.doc.toJS() as unknown };
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { problem: this.problem('error', [], `YAML cannot be read: ${reason}`, 1) };
+    }
+  }
+
   /** Keys of the map at `segments` (in order), or [] when it is not a map. */
   mapKeys(segments: readonly PathSegment[]): string[] {
     const node = segments.length === 0 ? this.doc.contents : this.doc.getIn(segments, true);
     if (!isMap(node)) return [];
-    return node.items.filter((pair) => isScalar(pair.key)).map((pair) => String((pair.key as YamlNode & { value: unknown }).value));
+    return node.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : []));
   }
 }
 
@@ -251,7 +275,9 @@ const EXPECTED: Record<string, string> = {
 /** zod issues → problems with a line, using messages written for someone editing YAML. */
 export function zodProblems(source: YamlSource, root: unknown, error: z.ZodError): ValidationProblem[] {
   return error.issues.map((issue) => {
-    const segments = issue.path.filter((s): s is PathSegment => typeof s === 'string' || typeof s === 'number');
+    const segments = issue.path.filter(
+      (s): s is PathSegment => typeof s === 'string' || typeof s === 'number',
+    );
     let message = issue.message;
     if (issue.code === 'invalid_type') {
       const actual = valueAt(root, issue.path);
@@ -309,7 +335,10 @@ const relativeFile = z
 
 const templateSchema = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200, 'is too long (200 characters at most)'),
-  description: z.string().nullish().transform((value) => value ?? ''),
+  description: z
+    .string()
+    .nullish()
+    .transform((value) => value ?? ''),
   entry_point: relativeFile.nullish().transform((value) => value ?? 'agent.ts'),
   readme: relativeFile.nullish().transform((value) => value ?? null),
   fields: z
@@ -341,11 +370,16 @@ export function parseTemplateConfig(yamlText: string, fileName: string = TEMPLAT
   if (hasErrors(syntax)) return { ok: false, problems: sortProblems(syntax) };
   if (!isMap(source.doc.contents)) {
     const what = source.doc.contents === null ? 'is empty' : 'must be a mapping';
-    return { ok: false, problems: [source.problem('error', [], `the file ${what}; it needs at least "name"`)] };
+    return {
+      ok: false,
+      problems: [source.problem('error', [], `the file ${what}; it needs at least "name"`)],
+    };
   }
 
   source.textifyMapValues(['fields']);
-  const raw: unknown = source.doc.toJS();
+  const js = source.toJS();
+  if ('problem' in js) return { ok: false, problems: [js.problem] };
+  const raw = js.value;
   const parsed = templateSchema.safeParse(raw);
   const problems = [...syntax, ...unknownKeyWarnings(source, [], TEMPLATE_KEYS, TEMPLATE_NOT_SUPPORTED)];
   if (!parsed.success) {
@@ -359,7 +393,12 @@ export function parseTemplateConfig(yamlText: string, fileName: string = TEMPLAT
     const segments = ['fields', key];
     if (!FIELD_KEY.test(key)) {
       problems.push(
-        source.problem('error', segments, `field key "${key}" must start with a letter and use letters, digits and "_"`, source.lineOf(segments, 'key')),
+        source.problem(
+          'error',
+          segments,
+          `field key "${key}" must start with a letter and use letters, digits and "_"`,
+          source.lineOf(segments, 'key'),
+        ),
       );
       continue;
     }
@@ -368,7 +407,12 @@ export function parseTemplateConfig(yamlText: string, fileName: string = TEMPLAT
     const clash = fieldEnvNames.get(envName);
     if (clash !== undefined) {
       problems.push(
-        source.problem('error', segments, `field "${key}" and field "${clash}" both become ${envName}`, source.lineOf(segments, 'key')),
+        source.problem(
+          'error',
+          segments,
+          `field "${key}" and field "${clash}" both become ${envName}`,
+          source.lineOf(segments, 'key'),
+        ),
       );
     }
     fieldEnvNames.set(envName, key);
@@ -379,7 +423,8 @@ export function parseTemplateConfig(yamlText: string, fileName: string = TEMPLAT
     const segments = ['required_env', index];
     const bad = envNameProblem(name);
     if (bad) problems.push(source.problem('error', segments, bad));
-    else if (requiredEnv.includes(name)) problems.push(source.problem('warning', segments, `"${name}" is listed twice`));
+    else if (requiredEnv.includes(name))
+      problems.push(source.problem('warning', segments, `"${name}" is listed twice`));
     else requiredEnv.push(name);
   });
 
@@ -434,7 +479,11 @@ export async function loadTemplate(dir: string): Promise<TemplateLoadResult> {
     return {
       ok: false,
       problems: [
-        source.problem('error', ['entry_point'], `entry point "${config.entryPoint}" does not exist in ${root}`),
+        source.problem(
+          'error',
+          ['entry_point'],
+          `entry point "${config.entryPoint}" does not exist in ${root}`,
+        ),
       ],
     };
   }

@@ -1,0 +1,360 @@
+// The Supervisor runs workspaces: one agent process per agent key and run, instances (= sessions)
+// spawned inside them, and the routing of everything agents send — output to the write path,
+// inquiries to the user, talk_to requests to peer instances. A process that dies marks its sessions
+// crashed at once; the next message to one of them restarts the process and replays the history.
+import { newId, type AgentToHost, type HostToAgent } from '../../agents/protocol';
+import type { HostEvent } from '../api/contract';
+import type { MessageStatus, RunStatus, SessionSummary } from '../api/types';
+import type { Store } from '../store/store';
+import { AgentProcess } from './agent-process';
+import { HostError } from './errors';
+import type { Logger } from './logger';
+import type { SpawnOptions, Spawner } from './ports';
+import type { SessionRef, SessionWriter } from './session-writer';
+
+export interface LaunchAgent {
+  key: string;
+  autoStart: boolean;
+  spawn: SpawnOptions;
+}
+
+export interface LaunchPlan {
+  workspace: { id: string; name: string };
+  agents: LaunchAgent[];
+}
+
+interface RunAgent {
+  plan: LaunchAgent;
+  process: AgentProcess | null;
+  /** Sessions spawned as instances in the current process. */
+  instances: Set<string>;
+}
+
+interface WorkspaceRun {
+  id: string;
+  workspaceId: string;
+  workspaceName: string;
+  agents: Map<string, RunAgent>;
+}
+
+interface PendingTalk {
+  requestId: string;
+  callerSessionId: string;
+}
+
+const TURN_STATUS: Record<'completed' | 'interrupted' | 'failed', MessageStatus> = {
+  completed: 'done',
+  interrupted: 'interrupted',
+  failed: 'cut',
+};
+
+export class Supervisor {
+  readonly #runs = new Map<string, WorkspaceRun>();
+  /** talk_to conversations: `${callerSessionId}:${peerKey}` → the peer's session. */
+  readonly #talkSessions = new Map<string, string>();
+  /** `${calleeSessionId}:${turnId}` → who waits for that turn's reply. */
+  readonly #pendingTalks = new Map<string, PendingTalk>();
+  /** Looked up on every delta, so kept in memory; a session's agent and workspace never change. */
+  readonly #refs = new Map<string, SessionRef>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly writer: SessionWriter,
+    private readonly spawner: Spawner,
+    private readonly logger: Logger,
+    private readonly emit: (event: HostEvent) => void,
+  ) {}
+
+  runOf(workspaceId: string): { id: string } | undefined {
+    const run = this.#runs.get(workspaceId);
+    return run && { id: run.id };
+  }
+
+  isRunning(workspaceId: string): boolean {
+    return this.#runs.has(workspaceId);
+  }
+
+  /** Starts every agent process of the plan and opens the auto-start sessions. */
+  async start(plan: LaunchPlan, options: { autoStart?: boolean } = {}): Promise<{ runId: string; sessions: SessionSummary[] }> {
+    const autoStart = options.autoStart ?? true;
+    const existing = this.#runs.get(plan.workspace.id);
+    if (existing) return { runId: existing.id, sessions: autoStart ? this.#autoStartSessions(existing) : [] };
+
+    const run: WorkspaceRun = {
+      id: newId(),
+      workspaceId: plan.workspace.id,
+      workspaceName: plan.workspace.name,
+      agents: new Map(plan.agents.map((agent) => [agent.key, { plan: agent, process: null, instances: new Set<string>() }])),
+    };
+    this.#runs.set(run.workspaceId, run);
+    this.store.workspaces.insertRun({ id: run.id, workspaceId: run.workspaceId, status: 'starting', startedAt: Date.now(), stoppedAt: null, error: null });
+    this.#runStatus(run, 'starting');
+    for (const agent of run.agents.values()) this.#spawnProcess(run, agent);
+    await Promise.all([...run.agents.values()].map((agent) => agent.process?.ready));
+    if (!this.#runs.has(run.workspaceId)) throw new HostError('internal', `Workspace '${run.workspaceName}' stopped while starting.`);
+    this.#runStatus(run, 'running');
+    this.#log(run, null, null, 'info', `Workspace '${run.workspaceName}' is running (${run.agents.size} agent processes).`);
+    return { runId: run.id, sessions: autoStart ? this.#autoStartSessions(run) : [] };
+  }
+
+  async stop(workspaceId: string): Promise<void> {
+    const run = this.#runs.get(workspaceId);
+    if (!run) return;
+    this.#runStatus(run, 'stopping');
+    this.#runs.delete(workspaceId);
+    await Promise.all([...run.agents.values()].map((agent) => agent.process?.stop()));
+    this.writer.flush();
+    for (const agent of run.agents.values()) {
+      for (const sessionId of agent.instances) this.#closeSession(sessionId, 'stopped', 'interrupted');
+    }
+    this.store.workspaces.updateRun(run.id, 'stopped', Date.now(), null);
+    this.emit({ type: 'workspace.updated', workspaceId, runStatus: 'stopped' });
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.#runs.keys()].map((workspaceId) => this.stop(workspaceId)));
+  }
+
+  /** A new conversation with an agent of a running workspace. */
+  createSession(workspaceId: string, agentKey: string, parentSessionId: string | null = null): SessionSummary {
+    const run = this.#requireRun(workspaceId);
+    const agent = run.agents.get(agentKey);
+    if (!agent) throw new HostError('not_found', `Workspace '${run.workspaceName}' has no agent "${agentKey}".`);
+    const now = Date.now();
+    const session: SessionSummary = { id: newId(), workspaceId, agentKey, parentSessionId, title: '', state: 'idle', createdAt: now, updatedAt: now };
+    this.store.sessions.insertSession(session);
+    this.#spawnInstance(run, agent, session.id);
+    this.emit({ type: 'session.updated', session });
+    return session;
+  }
+
+  /** Delivers user input to a session, restarting its process or instance when needed. */
+  sendInput(session: SessionSummary, turnId: string, text: string, sender?: string): void {
+    const run = this.#requireRun(session.workspaceId);
+    const agent = run.agents.get(session.agentKey);
+    if (!agent) throw new HostError('not_found', `Agent "${session.agentKey}" is no longer in workspace '${run.workspaceName}'.`);
+    if (!agent.process?.alive) this.#spawnProcess(run, agent);
+    if (!agent.instances.has(session.id)) this.#spawnInstance(run, agent, session.id);
+    agent.process!.send({ type: 'input', instanceId: session.id, turnId, content: text, sender });
+  }
+
+  interrupt(session: SessionSummary): void {
+    this.#send(session, { type: 'signal.interrupt', instanceId: session.id });
+  }
+
+  answerInquiry(session: SessionSummary, inquiryId: string, text: string, suggestionIndex: number | undefined): boolean {
+    return this.#send(session, { type: 'inquiry.response', instanceId: session.id, inquiryId, text, suggestionIndex });
+  }
+
+  // ── processes and instances ─────────────────────────────────────────────────────────────────
+
+  #spawnProcess(run: WorkspaceRun, agent: RunAgent): void {
+    agent.instances.clear();
+    let process: AgentProcess;
+    try {
+      process = new AgentProcess(this.spawner, agent.plan.spawn, {
+        message: (message) => this.#onAgentMessage(run, agent, message),
+        invalid: (problem) => this.#log(run, null, agent.plan.key, 'warn', `Agent '${agent.plan.key}' sent a malformed message, ignored: ${problem}`),
+        output: (stream, line) =>
+          this.writer.log({ workspaceId: run.workspaceId, sessionId: null, agentKey: agent.plan.key, level: stream === 'stderr' ? 'warn' : 'info', source: stream, message: line }),
+        exit: (exit) => this.#onExit(run, agent, process, exit),
+      });
+    } catch (error) {
+      throw new HostError('internal', `Agent '${agent.plan.key}' could not be started: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    agent.process = process;
+  }
+
+  #spawnInstance(run: WorkspaceRun, agent: RunAgent, sessionId: string): void {
+    this.writer.flush();
+    const history = this.store.sessions.chatMessages(sessionId);
+    agent.instances.add(sessionId);
+    agent.process?.send({ type: 'instance.spawn', instanceId: sessionId, history: history.length ? history : undefined });
+  }
+
+  #autoStartSessions(run: WorkspaceRun): SessionSummary[] {
+    const sessions: SessionSummary[] = [];
+    for (const agent of run.agents.values()) {
+      if (!agent.plan.autoStart) continue;
+      const latest = this.store.sessions.latestSessionOf(run.workspaceId, agent.plan.key);
+      if (latest) {
+        if (!agent.instances.has(latest.id)) this.#spawnInstance(run, agent, latest.id);
+        sessions.push(this.store.sessions.getSession(latest.id) ?? latest);
+      } else {
+        sessions.push(this.createSession(run.workspaceId, agent.plan.key));
+      }
+    }
+    return sessions;
+  }
+
+  #onExit(run: WorkspaceRun, agent: RunAgent, process: AgentProcess, exit: { code: number | null; signal: string | null; error?: string; expected: boolean; tail: string[] }): void {
+    if (agent.process !== process) return;
+    agent.process = null;
+    if (exit.expected || !this.#runs.has(run.workspaceId)) return;
+    const how = exit.error ?? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`);
+    const tail = exit.tail.slice(-8).join('\n');
+    this.#log(run, null, agent.plan.key, 'error', `Agent '${agent.plan.key}' exited unexpectedly (${how}).${tail ? `\nLast output:\n${tail}` : ''}`);
+    this.writer.flush();
+    for (const sessionId of agent.instances) {
+      this.writer.activity(this.#ref(sessionId, run), null, newId(), 'error', {
+        message: `The agent process exited unexpectedly (${how}). Send a message to restart it.`,
+      }, false);
+      this.writer.flush();
+      this.#closeSession(sessionId, 'crashed', 'cut');
+    }
+    agent.instances.clear();
+  }
+
+  /** Ends whatever a session was doing: streaming messages closed, inquiries and talks failed. */
+  #closeSession(sessionId: string, state: 'crashed' | 'stopped', status: MessageStatus): void {
+    const now = Date.now();
+    for (const id of this.store.sessions.finishAllStreaming(sessionId, status, now)) {
+      const entry = this.store.sessions.getMessage(id);
+      if (entry) this.writer.publish(sessionId, { type: 'entry', entry });
+    }
+    for (const inquiryId of this.store.inquiries.cancelPending(sessionId, now)) {
+      const inquiry = this.store.inquiries.get(inquiryId);
+      if (inquiry) this.emit({ type: 'inquiry.updated', inquiry });
+    }
+    for (const [key, talk] of this.#pendingTalks) {
+      if (!key.startsWith(`${sessionId}:`)) continue;
+      this.#pendingTalks.delete(key);
+      this.#replyToCaller(talk, { error: `the agent ${state === 'crashed' ? 'crashed' : 'was stopped'}` });
+    }
+    this.store.sessions.setState(sessionId, state, now);
+    this.writer.publish(sessionId, { type: 'state', state });
+    const session = this.store.sessions.getSession(sessionId);
+    if (session) this.emit({ type: 'session.updated', session });
+  }
+
+  // ── routing what agents send ────────────────────────────────────────────────────────────────
+
+  #onAgentMessage(run: WorkspaceRun, agent: RunAgent, message: AgentToHost): void {
+    if (message.type === 'ready') return;
+    if (message.instanceId === null || !agent.instances.has(message.instanceId)) {
+      if (message.type === 'log') {
+        this.writer.log({ workspaceId: run.workspaceId, sessionId: null, agentKey: agent.plan.key, level: message.level, source: 'agent', message: message.message });
+      } else {
+        this.#log(run, null, agent.plan.key, 'warn', `Agent '${agent.plan.key}' sent "${message.type}" for an unknown instance; ignored.`);
+      }
+      return;
+    }
+    const ref = this.#ref(message.instanceId, run);
+    switch (message.type) {
+      case 'state':
+        return this.writer.state(ref, message.state);
+      case 'message':
+        return this.writer.text(ref, message.turnId, message.messageId, message.role, message.content, message.isDelta);
+      case 'activity':
+        return this.writer.activity(ref, message.turnId, message.activityId, message.kind, message.data, message.isDelta);
+      case 'usage':
+        return this.writer.usage(ref, message);
+      case 'log':
+        return this.writer.log({ workspaceId: run.workspaceId, sessionId: ref.sessionId, agentKey: ref.agentKey, level: message.level, source: 'agent', message: message.message });
+      case 'inquiry.request':
+        return this.#openInquiry(ref, message);
+      case 'talk_to.request':
+        return this.#talkTo(run, ref, message);
+      case 'turn.done': {
+        this.writer.turnDone(ref, message.turnId ?? '', TURN_STATUS[message.status]);
+        const key = `${ref.sessionId}:${message.turnId}`;
+        const talk = this.#pendingTalks.get(key);
+        if (talk) {
+          this.#pendingTalks.delete(key);
+          this.writer.flush();
+          const reply = this.store.sessions.turnText(ref.sessionId, message.turnId ?? '');
+          this.#replyToCaller(talk, message.status === 'completed' ? { response: reply } : { response: reply, error: message.error ?? `the turn ended ${message.status}` });
+        }
+        return;
+      }
+    }
+  }
+
+  #openInquiry(ref: SessionRef, message: Extract<AgentToHost, { type: 'inquiry.request' }>): void {
+    this.writer.flush();
+    const inquiry = {
+      id: message.inquiryId,
+      workspaceId: ref.workspaceId,
+      sessionId: ref.sessionId,
+      agentKey: ref.agentKey,
+      markdown: message.markdown,
+      suggestions: message.suggestions,
+      files: message.files,
+      status: 'pending' as const,
+      responseText: null,
+      createdAt: Date.now(),
+      answeredAt: null,
+    };
+    this.store.inquiries.insert(inquiry);
+    this.emit({ type: 'inquiry.updated', inquiry });
+  }
+
+  #talkTo(run: WorkspaceRun, caller: SessionRef, message: Extract<AgentToHost, { type: 'talk_to.request' }>): void {
+    const peer = run.agents.get(message.peer);
+    const talk = { requestId: message.requestId, callerSessionId: caller.sessionId };
+    if (!peer) return this.#replyToCaller(talk, { error: `there is no agent "${message.peer}" in this workspace` });
+    const conversationKey = `${caller.sessionId}:${message.peer}`;
+    let calleeId = message.continueConversation ? this.#talkSessions.get(conversationKey) : undefined;
+    const callee = calleeId ? this.store.sessions.getSession(calleeId) : undefined;
+    if (!callee || callee.state === 'crashed') {
+      calleeId = this.createSession(run.workspaceId, message.peer, caller.sessionId).id;
+      this.#talkSessions.set(conversationKey, calleeId);
+    }
+    const session = this.store.sessions.getSession(calleeId!)!;
+    const turnId = newId();
+    this.writer.flush();
+    this.store.sessions.insertMessage({
+      id: newId(),
+      sessionId: session.id,
+      turnId,
+      role: 'user',
+      text: message.text,
+      sender: caller.agentKey,
+      status: 'done',
+      position: this.writer.nextPosition(),
+      now: Date.now(),
+    });
+    const entry = this.store.sessions.timeline(session.id, 1).entries[0];
+    if (entry) this.writer.publish(session.id, { type: 'entry', entry });
+    this.#pendingTalks.set(`${session.id}:${turnId}`, talk);
+    this.sendInput(session, turnId, message.text, caller.agentKey);
+  }
+
+  #replyToCaller(talk: PendingTalk, reply: { response?: string; error?: string }): void {
+    const caller = this.store.sessions.getSession(talk.callerSessionId);
+    if (caller) this.#send(caller, { type: 'talk_to.response', instanceId: caller.id, requestId: talk.requestId, ...reply });
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  #send(session: SessionSummary, message: HostToAgent): boolean {
+    const agent = this.#runs.get(session.workspaceId)?.agents.get(session.agentKey);
+    if (!agent?.process?.alive || !agent.instances.has(session.id)) return false;
+    return agent.process.send(message);
+  }
+
+  #ref(sessionId: string, run: WorkspaceRun): SessionRef {
+    const cached = this.#refs.get(sessionId);
+    if (cached?.runId === run.id) return cached;
+    const session = this.store.sessions.getSession(sessionId);
+    const ref = { sessionId, workspaceId: run.workspaceId, agentKey: session?.agentKey ?? 'unknown', runId: run.id };
+    this.#refs.set(sessionId, ref);
+    return ref;
+  }
+
+  #requireRun(workspaceId: string): WorkspaceRun {
+    const run = this.#runs.get(workspaceId);
+    if (!run) throw new HostError('not_running', 'The workspace is not running. Launch it first.');
+    return run;
+  }
+
+  #runStatus(run: WorkspaceRun, status: RunStatus): void {
+    this.store.workspaces.updateRun(run.id, status, null, null);
+    this.emit({ type: 'workspace.updated', workspaceId: run.workspaceId, runStatus: status });
+  }
+
+  #log(run: WorkspaceRun, sessionId: string | null, agentKey: string | null, level: 'info' | 'warn' | 'error', message: string): void {
+    this.logger[level]({ workspaceId: run.workspaceId, agentKey }, message);
+    this.writer.log({ workspaceId: run.workspaceId, sessionId, agentKey, level, source: 'host', message });
+  }
+}

@@ -1,0 +1,248 @@
+// Workspaces: a directory with its dspatch.workspace.yml plus a row in the store. Creating, editing,
+// validating, and turning one into a launch plan: validated config, resolved env per agent, bundled
+// agent code.
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { AGENT_ENV, newId } from '../../agents/protocol';
+import type { WorkspaceValidation } from '../api/contract';
+import type { SecretStatus, WorkspaceDetail, WorkspaceSummary } from '../api/types';
+import type { Store } from '../store/store';
+import type { WorkspaceRow } from '../store/workspace-repo';
+import { bundleAgent } from './agent-bundler';
+import { HostError } from './errors';
+import type { SecretService } from './secret-service';
+import type { LaunchPlan, Supervisor } from './supervisor';
+import { templateFieldEnv } from './template-config';
+import type { TemplateService } from './template-service';
+import {
+  findApiKeyPlaceholders,
+  flattenAgents,
+  parseWorkspaceConfig,
+  resolveAgentEnv,
+  resolveWorkspaceDir,
+  WORKSPACE_FILE,
+  type WorkspaceParseResult,
+} from './workspace-config';
+
+export interface WorkspacePaths {
+  agentsDir: string;
+  nodeModulesDir: string;
+  cacheDir: string;
+}
+
+export class WorkspaceService {
+  constructor(
+    private readonly store: Store,
+    private readonly templates: TemplateService,
+    private readonly secrets: SecretService,
+    private readonly supervisor: Supervisor,
+    private readonly paths: WorkspacePaths,
+  ) {}
+
+  async list(): Promise<WorkspaceSummary[]> {
+    return Promise.all(this.store.workspaces.list().map(async (row) => this.#summary(row, await this.#read(row))));
+  }
+
+  async get(workspaceId: string): Promise<WorkspaceDetail> {
+    const row = this.#row(workspaceId);
+    const read = await this.#read(row);
+    const stored = this.secrets.status(row.id);
+    const required = read.parsed?.requiredSecrets ?? [];
+    const secrets: SecretStatus[] = required.map(({ key, requiredBy }) => ({
+      key,
+      isSet: stored.has(key),
+      hint: stored.get(key) ?? null,
+      requiredBy,
+    }));
+    for (const [key, hint] of stored) {
+      if (!required.some((secret) => secret.key === key)) secrets.push({ key, isSet: true, hint, requiredBy: [] });
+    }
+    return { ...this.#summary(row, read), agents: read.parsed?.agents ?? [], secrets, yaml: read.yaml };
+  }
+
+  async validate(yaml: string): Promise<WorkspaceValidation> {
+    const { problems, agents, requiredSecrets } = await this.#parse(yaml);
+    return { problems, agents, requiredSecrets };
+  }
+
+  /** Registers an existing directory that holds a dspatch.workspace.yml. */
+  async add(dir: string): Promise<WorkspaceSummary> {
+    const root = resolve(dir);
+    const file = join(root, WORKSPACE_FILE);
+    if (!existsSync(file)) {
+      throw new HostError('not_found', `${root} has no ${WORKSPACE_FILE}. Create a workspace there instead, or pick another folder.`);
+    }
+    const parsed = await this.#parse(await readFile(file, 'utf8'), file);
+    this.#throwOnErrors(parsed, file);
+    const existing = this.store.workspaces.findByDir(root);
+    if (existing) return this.#summary(existing, { yaml: null, parsed, error: null });
+    return this.#insert(root, parsed.config!.name, parsed);
+  }
+
+  async create(request: { dir: string; yaml: string; secrets: Record<string, string>; overwrite: boolean }): Promise<WorkspaceSummary> {
+    const root = resolve(request.dir);
+    const file = join(root, WORKSPACE_FILE);
+    const parsed = await this.#parse(request.yaml, file);
+    this.#throwOnErrors(parsed, file);
+    if (existsSync(root) && !statSync(root).isDirectory()) throw new HostError('bad_request', `${root} is a file, not a folder.`);
+    if (!existsSync(dirname(root))) throw new HostError('not_found', `The folder ${dirname(root)} does not exist.`);
+    if (existsSync(file) && !request.overwrite) {
+      throw new HostError('conflict', `${file} already exists. Overwrite it?`, { file });
+    }
+    mkdirSync(root, { recursive: true });
+    await writeFile(file, request.yaml);
+    const existing = this.store.workspaces.findByDir(root);
+    if (existing) this.store.workspaces.rename(existing.id, parsed.config!.name, Date.now());
+    const summary = existing ? this.#summary(this.#row(existing.id), { yaml: request.yaml, parsed, error: null }) : this.#insert(root, parsed.config!.name, parsed);
+    await this.#storeSecrets(summary.id, request.secrets);
+    return summary;
+  }
+
+  async update(request: { workspaceId: string; yaml: string; secrets: Record<string, string> }): Promise<WorkspaceSummary> {
+    const row = this.#row(request.workspaceId);
+    const file = join(row.dir, WORKSPACE_FILE);
+    const parsed = await this.#parse(request.yaml, file);
+    this.#throwOnErrors(parsed, file);
+    await writeFile(file, request.yaml);
+    this.store.workspaces.rename(row.id, parsed.config!.name, Date.now());
+    await this.#storeSecrets(row.id, request.secrets);
+    return this.#summary(this.#row(row.id), { yaml: request.yaml, parsed, error: null });
+  }
+
+  async remove(workspaceId: string): Promise<void> {
+    this.#row(workspaceId);
+    await this.supervisor.stop(workspaceId);
+    this.store.workspaces.remove(workspaceId);
+  }
+
+  /**
+   * Everything a launch needs, checked before any process starts: a valid config, every required
+   * secret (stored, or from `fallbackEnv` for the CLI's one-off runs), the bundled agent code.
+   */
+  async plan(workspaceId: string, fallbackEnv: Record<string, string | undefined> = {}): Promise<LaunchPlan> {
+    const row = this.#row(workspaceId);
+    const file = join(row.dir, WORKSPACE_FILE);
+    const read = await this.#read(row);
+    if (!read.parsed) throw new HostError('invalid_config', read.error ?? `${file} cannot be read.`);
+    this.#throwOnErrors(read.parsed, file);
+    const config = read.parsed.config!;
+    const agents = flattenAgents(config);
+    const templates = new Map((await this.templates.list()).map((entry) => [entry.summary.name, entry.loaded]));
+
+    const wanted = new Set<string>(Object.keys(config.env));
+    const apiKeyNames = new Set<string>();
+    for (const agent of agents) {
+      for (const key of templates.get(agent.template)?.config.requiredEnv ?? []) wanted.add(key);
+      for (const key of Object.keys(agent.env)) wanted.add(key);
+      for (const value of [...Object.values(config.env), ...Object.values(agent.env)]) {
+        for (const name of findApiKeyPlaceholders(value).names) apiKeyNames.add(name);
+      }
+    }
+    const secrets = await this.secrets.decrypt(row.id, wanted, { workspace: row.name });
+    for (const key of wanted) {
+      const value = fallbackEnv[key];
+      if (!secrets.has(key) && value) secrets.set(key, value);
+    }
+    const apiKeys = await this.secrets.decryptApiKeys(apiKeyNames);
+    const workspaceDir = resolveWorkspaceDir(config, row.dir);
+
+    const plan: LaunchPlan = { workspace: { id: row.id, name: row.name }, agents: [] };
+    for (const agent of agents) {
+      const template = templates.get(agent.template);
+      if (!template) throw new HostError('invalid_config', `Template "${agent.template}" of agent '${agent.path}' is missing or invalid.`);
+      const resolved = resolveAgentEnv({
+        workspaceEnv: config.env,
+        agentEnv: agent.env,
+        requiredEnv: template.config.requiredEnv,
+        secrets,
+        apiKeys,
+        agent: agent.path,
+        workspace: row.name,
+      });
+      if ('missing' in resolved) {
+        throw new HostError('missing_secret', resolved.missing.reason, { workspaceId: row.id, key: resolved.missing.key, agent: agent.path });
+      }
+      const modulePath = await bundleAgent({
+        entryPath: template.entryPath,
+        agentsDir: this.paths.agentsDir,
+        cacheDir: this.paths.cacheDir,
+        nodeModulesDir: this.paths.nodeModulesDir,
+      });
+      plan.agents.push({
+        key: agent.key,
+        autoStart: agent.autoStart,
+        spawn: {
+          modulePath,
+          cwd: existsSync(workspaceDir) ? workspaceDir : row.dir,
+          serviceName: `dspatch-agent-${agent.key}`,
+          env: {
+            ...resolved.env,
+            ...templateFieldEnv(template.config),
+            [AGENT_ENV.agentKey]: agent.key,
+            [AGENT_ENV.workspaceDir]: workspaceDir,
+            [AGENT_ENV.peers]: JSON.stringify(agent.peers),
+            // No trace exporter: nothing may leave for any host but the configured model endpoint.
+            OPENAI_AGENTS_DISABLE_TRACING: '1',
+          },
+        },
+      });
+    }
+    return plan;
+  }
+
+  async #storeSecrets(workspaceId: string, secrets: Record<string, string>): Promise<void> {
+    for (const [key, value] of Object.entries(secrets)) await this.secrets.set(workspaceId, key, value);
+  }
+
+  #insert(dir: string, name: string, parsed: WorkspaceParseResult): WorkspaceSummary {
+    const now = Date.now();
+    const row: WorkspaceRow = { id: newId(), name: name || basename(dir), dir, createdAt: now, updatedAt: now };
+    this.store.workspaces.insert(row);
+    return this.#summary(row, { yaml: null, parsed, error: null });
+  }
+
+  #row(workspaceId: string): WorkspaceRow {
+    const row = this.store.workspaces.get(workspaceId);
+    if (!row) throw new HostError('not_found', 'That workspace does not exist (it may have been removed).');
+    return row;
+  }
+
+  async #parse(yaml: string, fileName = WORKSPACE_FILE): Promise<WorkspaceParseResult> {
+    return parseWorkspaceConfig(yaml, { fileName, templates: await this.templates.configs() });
+  }
+
+  async #read(row: WorkspaceRow): Promise<{ yaml: string | null; parsed: WorkspaceParseResult | null; error: string | null }> {
+    const file = join(row.dir, WORKSPACE_FILE);
+    let yaml: string;
+    try {
+      yaml = await readFile(file, 'utf8');
+    } catch {
+      return { yaml: null, parsed: null, error: `${file} is missing or unreadable.` };
+    }
+    const parsed = await this.#parse(yaml, file);
+    const errors = parsed.problems.filter((problem) => problem.severity === 'error');
+    return { yaml, parsed, error: errors.length ? errors.map((problem) => problem.message).join('\n') : null };
+  }
+
+  #throwOnErrors(parsed: WorkspaceParseResult, file: string): void {
+    const errors = parsed.problems.filter((problem) => problem.severity === 'error');
+    if (errors.length === 0 && parsed.config) return;
+    throw new HostError('invalid_config', `${file} has ${errors.length === 1 ? 'an error' : `${errors.length} errors`}:\n${errors.map((p) => p.message).join('\n')}`, {
+      problems: parsed.problems,
+    });
+  }
+
+  #summary(row: WorkspaceRow, read: { yaml?: string | null; parsed: WorkspaceParseResult | null; error: string | null }): WorkspaceSummary {
+    const errors = read.parsed?.problems.filter((problem) => problem.severity === 'error') ?? [];
+    return {
+      id: row.id,
+      name: row.name,
+      dir: row.dir,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      runStatus: this.supervisor.isRunning(row.id) ? 'running' : (this.store.workspaces.latestRun(row.id)?.status ?? null),
+      configError: read.error ?? (errors.length ? errors.map((problem) => problem.message).join('\n') : null),
+    };
+  }
+}

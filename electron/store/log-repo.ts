@@ -1,0 +1,37 @@
+import type { LogEntry } from '../api/types';
+import type { Db } from './database';
+
+export type LogInsert = Omit<LogEntry, 'id'>;
+
+const COLUMNS = `id, workspace_id AS workspaceId, session_id AS sessionId, agent_key AS agentKey, level, source, message,
+  created_at AS createdAt`;
+
+export class LogRepo {
+  readonly #insert;
+
+  constructor(private readonly db: Db) {
+    this.#insert = db.prepare(
+      `INSERT INTO logs (workspace_id, session_id, agent_key, level, source, message, created_at)
+       VALUES (@workspaceId, @sessionId, @agentKey, @level, @source, @message, @createdAt)`,
+    );
+  }
+
+  insert(entry: LogInsert): LogEntry {
+    const id = Number(this.#insert.run(entry).lastInsertRowid);
+    return { id, ...entry };
+  }
+
+  list(filter: { workspaceId?: string; level?: LogEntry['level']; query?: string; limit?: number }): LogEntry[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: filter.limit ?? 500 };
+    if (filter.workspaceId) (where.push('workspace_id = @workspaceId'), (params.workspaceId = filter.workspaceId));
+    if (filter.level) (where.push('level = @level'), (params.level = filter.level));
+    if (filter.query) (where.push("message LIKE @query ESCAPE '\\'"), (params.query = `%${escapeLike(filter.query)}%`));
+    const sql = `SELECT ${COLUMNS} FROM logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as LogEntry[]).reverse();
+  }
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

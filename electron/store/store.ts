@@ -1,0 +1,42 @@
+// The store: one database, one repository per table group. Only the host holds one.
+import { openDatabase, type Db } from './database';
+import { InquiryRepo } from './inquiry-repo';
+import { LogRepo } from './log-repo';
+import { SecretRepo } from './secret-repo';
+import { SessionRepo } from './session-repo';
+import { TemplateRepo } from './template-repo';
+import { UsageRepo } from './usage-repo';
+import { WorkspaceRepo } from './workspace-repo';
+
+export class Store {
+  readonly workspaces: WorkspaceRepo;
+  readonly secrets: SecretRepo;
+  readonly templates: TemplateRepo;
+  readonly sessions: SessionRepo;
+  readonly logs: LogRepo;
+  readonly usage: UsageRepo;
+  readonly inquiries: InquiryRepo;
+
+  constructor(readonly db: Db) {
+    this.workspaces = new WorkspaceRepo(db);
+    this.secrets = new SecretRepo(db);
+    this.templates = new TemplateRepo(db);
+    this.sessions = new SessionRepo(db);
+    this.logs = new LogRepo(db);
+    this.usage = new UsageRepo(db);
+    this.inquiries = new InquiryRepo(db);
+  }
+
+  static open(dataDir: string): Store {
+    return new Store(openDatabase(dataDir));
+  }
+
+  /** Runs `work` in one transaction: all of it is written, or none. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
