@@ -1,27 +1,40 @@
+// electron-vite: main (ESM, deps external) → out/main/main.js; preload (one self-contained CommonJS
+// file, as a sandboxed preload may only require 'electron') → out/preload/preload.cjs; renderer → out/renderer.
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
-      rollupOptions: { input: { main: resolve(__dirname, 'electron/main.ts') } },
+      outDir: resolve(root, 'out/main'),
+      externalizeDeps: true,
+      rolldownOptions: {
+        input: { main: resolve(root, 'electron/main.ts') },
+        output: { format: 'es', entryFileNames: '[name].js' },
+      },
     },
   },
   preload: {
     build: {
-      outDir: 'out/preload',
-      rollupOptions: {
-        input: { preload: resolve(__dirname, 'electron/preload.ts') },
-        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      outDir: resolve(root, 'out/preload'),
+      // Bundle everything: a sandboxed preload cannot require node_modules.
+      externalizeDeps: false,
+      isolatedEntries: true,
+      rolldownOptions: {
+        input: { preload: resolve(root, 'electron/preload.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false },
       },
     },
   },
   renderer: {
-    root: resolve(__dirname, 'renderer'),
+    root: resolve(root, 'renderer'),
     build: {
-      outDir: resolve(__dirname, 'out/renderer'),
-      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+      outDir: resolve(root, 'out/renderer'),
+      emptyOutDir: true,
+      rolldownOptions: { input: resolve(root, 'renderer/index.html') },
     },
   },
 });

@@ -1,0 +1,134 @@
+// Electron composition root: app lifecycle and wiring, nothing else. The host (services, SQLite, agent
+// supervision) is Electron-free; platform/ supplies its Electron seams (utility processes, safeStorage)
+// and the window, IPC, protocol and security plumbing around it.
+import { app, dialog, safeStorage } from 'electron';
+import type { BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { createHost } from './host/host';
+import type { Host } from './host/host';
+import { registerAppScheme, serveAppProtocol } from './platform/app-protocol';
+import { createIpcRouter } from './platform/ipc-router';
+import type { IpcRouter } from './platform/ipc-router';
+import { consoleLogger } from './platform/logger';
+import { createMainWindow } from './platform/main-window';
+import { SafeStorageCipher } from './platform/safe-storage-cipher';
+import { nodeVersionProblem } from './platform/runtime-check';
+import { installSecurityHandlers } from './platform/security';
+import { closeWithTimeout } from './platform/shutdown';
+import { UtilitySpawner } from './platform/utility-spawner';
+
+const log = consoleLogger;
+const HOST_CLOSE_TIMEOUT_MS = 5_000;
+
+/** out/main/main.js → out/preload/preload.cjs and out/renderer. */
+const here = import.meta.dirname;
+const PRELOAD_PATH = join(here, '..', 'preload', 'preload.cjs');
+const RENDERER_DIR = join(here, '..', 'renderer');
+
+const windows = new Set<BrowserWindow>();
+let host: Host | null = null;
+let router: IpcRouter | null = null;
+let shutdown: 'running' | 'closing' | 'closed' = 'running';
+
+function openWindow(): BrowserWindow {
+  const win = createMainWindow(PRELOAD_PATH, log);
+  windows.add(win);
+  win.on('closed', () => windows.delete(win));
+  return win;
+}
+
+function focusWindow(): void {
+  const [win] = windows;
+  if (!win) {
+    if (host) openWindow();
+    return;
+  }
+  if (win.isMinimized()) win.restore();
+  win.focus();
+}
+
+/**
+ * Where the app's own files live on disk. When packaged, agents/** and esbuild are unpacked next to
+ * app.asar (a native esbuild binary cannot read inside an archive), so the host gets that tree.
+ */
+function appRootDir(): string {
+  const root = app.getAppPath();
+  return app.isPackaged ? root.replace(/app\.asar$/, 'app.asar.unpacked') : root;
+}
+
+async function start(): Promise<void> {
+  installSecurityHandlers(log);
+  serveAppProtocol(RENDERER_DIR);
+
+  const dataDir = app.getPath('userData');
+  host = await createHost({
+    dataDir,
+    appRoot: appRootDir(),
+    mode: 'desktop',
+    spawner: new UtilitySpawner(log),
+    cipher: new SafeStorageCipher(safeStorage),
+    version: app.getVersion(),
+  });
+  router = createIpcRouter({ host, windows: () => [...windows], log });
+  log.info('dspatch desktop started', {
+    version: app.getVersion(),
+    electron: process.versions.electron,
+    dataDir,
+  });
+  openWindow();
+}
+
+function main(): void {
+  const versionProblem = nodeVersionProblem(process.versions.node);
+  if (versionProblem) {
+    log.error(versionProblem);
+    app.exit(1);
+    return;
+  }
+  if (!app.requestSingleInstanceLock()) {
+    log.info('dspatch is already running; handing over to that instance');
+    app.quit();
+    return;
+  }
+
+  // Both must happen before `ready`.
+  app.enableSandbox();
+  registerAppScheme();
+  app.setAppUserModelId('dev.dspatch.desktop');
+
+  app.on('second-instance', focusWindow);
+  app.on('activate', focusWindow); // macOS: dock click with no window open
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('before-quit', (event) => {
+    if (shutdown === 'closed' || !host) return;
+    event.preventDefault();
+    if (shutdown === 'closing') return;
+    shutdown = 'closing';
+    router?.dispose();
+    const closing = host;
+    void closeWithTimeout(() => closing.close(), HOST_CLOSE_TIMEOUT_MS, log).then(() => {
+      shutdown = 'closed';
+      app.quit();
+    });
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => app.quit());
+  }
+
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      log.error('dspatch failed to start', { error: message });
+      dialog.showErrorBox('dspatch could not start', message);
+      app.exit(1);
+    });
+}
+
+main();

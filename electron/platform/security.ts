@@ -1,0 +1,110 @@
+// Security baseline for every web contents and session (Electron security checklist items 13–17, 20):
+// no navigation away from app://dspatch, no new windows, no <webview>, no permissions. Links to https:
+// pages open in the user's browser, and only after `new URL` parsed them.
+import { app, session, shell } from 'electron';
+import type { Session, WebContents } from 'electron';
+import { consoleLogger } from './logger';
+import type { PlatformLogger } from './logger';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'dspatch';
+/** The one origin our pages are served from (see app-protocol.ts). */
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+function parse(url: unknown): URL | null {
+  if (typeof url !== 'string' || url.length === 0 || url.length > 8192) return null;
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True only for `app://dspatch/...`: exact scheme and host, no port, no credentials. Hosts are compared
+ * exactly (no case folding, no suffix matching), so `app://dspatch.evil`, `app://evil/dspatch` and
+ * `app://x@dspatch` are all refused.
+ */
+export function isAppUrl(url: unknown): boolean {
+  const parsed = parse(url);
+  return (
+    parsed !== null &&
+    parsed.protocol === `${APP_SCHEME}:` &&
+    parsed.host === APP_HOST &&
+    parsed.hostname === APP_HOST &&
+    parsed.port === '' &&
+    parsed.username === '' &&
+    parsed.password === ''
+  );
+}
+
+/**
+ * True for a URL we may hand to `shell.openExternal`: `https:` only, with a host and no credentials.
+ * Everything else (file:, javascript:, custom protocol handlers, smb:, http:) is refused.
+ */
+export function isSafeExternalUrl(url: unknown): boolean {
+  const parsed = parse(url);
+  return (
+    parsed !== null &&
+    parsed.protocol === 'https:' &&
+    parsed.hostname.length > 0 &&
+    parsed.username === '' &&
+    parsed.password === ''
+  );
+}
+
+/** Opens a vetted https: URL in the user's browser; returns whether it did. */
+export function openExternalSafely(url: string, log: PlatformLogger = consoleLogger): boolean {
+  if (!isSafeExternalUrl(url)) return false;
+  // Hand over the re-serialised URL, not the raw string.
+  const href = new URL(url).href;
+  shell.openExternal(href).catch((error: unknown) => {
+    log.warn('could not open external link', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  });
+  return true;
+}
+
+function describeUrl(url: string): string {
+  const parsed = parse(url);
+  return parsed ? `${parsed.protocol}//${parsed.host}` : '(unparseable)';
+}
+
+/** Applies navigation, window-open and webview rules to one web contents. Exported for tests. */
+export function hardenWebContents(contents: WebContents, log: PlatformLogger = consoleLogger): void {
+  contents.on('will-navigate', (event) => {
+    const url = event.url;
+    if (isAppUrl(url)) return;
+    event.preventDefault();
+    // A plain link click in rendered content: show it in the browser instead of replacing the app.
+    if (!openExternalSafely(url, log)) log.warn('navigation blocked', { to: describeUrl(url) });
+  });
+  contents.on('will-redirect', (event) => {
+    if (isAppUrl(event.url)) return;
+    event.preventDefault();
+    log.warn('redirect blocked', { to: describeUrl(event.url) });
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (!openExternalSafely(url, log)) log.warn('window.open blocked', { to: describeUrl(url) });
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    log.warn('<webview> blocked');
+  });
+}
+
+/** Refuses every permission request and check (camera, notifications, clipboard-read, …). */
+export function denyAllPermissions(target: Session): void {
+  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  target.setPermissionCheckHandler(() => false);
+}
+
+/** Installs the baseline app-wide. Call once, after `ready`. */
+export function installSecurityHandlers(log: PlatformLogger = consoleLogger): void {
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
+  app.on('session-created', (created) => denyAllPermissions(created));
+  denyAllPermissions(session.defaultSession);
+}
