@@ -1,5 +1,7 @@
 // The agent process's line to the host: Electron's `process.parentPort` in a utility process,
-// Node's IPC channel (`process.send`) in a forked child. Outgoing messages get the per-process seq.
+// Node's IPC channel (`process.send`) in a forked child. Outgoing messages are stamped with the
+// per-process seq and sent once per event-loop turn, with runs of text deltas to the same message
+// merged into one: a token stream costs one IPC message per turn, not one per token.
 import type { AgentOutgoing, AgentToHost } from '../protocol';
 
 interface ParentPortLike {
@@ -14,23 +16,54 @@ export interface HostPort {
 
 export function openHostPort(): HostPort {
   const parentPort = (process as { parentPort?: ParentPortLike }).parentPort;
-  let seq = 0;
-  const stamp = (message: AgentOutgoing): AgentToHost => ({ ...message, seq: ++seq }) as AgentToHost;
-
   if (parentPort) {
-    return {
-      send: (message) => parentPort.postMessage(stamp(message)),
-      onMessage: (listener) => parentPort.on('message', (event) => listener(event.data)),
-    };
+    return batching((message) => parentPort.postMessage(message), (listener) =>
+      parentPort.on('message', (event) => listener(event.data)),
+    );
   }
   if (typeof process.send === 'function') {
-    return {
-      send: (message) => {
+    return batching(
+      (message) => {
         // The channel closes when the host is gone; there is nobody left to tell.
-        if (process.connected) process.send!(stamp(message));
+        if (process.connected) process.send!(message);
       },
-      onMessage: (listener) => process.on('message', listener),
-    };
+      (listener) => process.on('message', listener),
+    );
   }
   throw new Error('dspatch agents run inside the dspatch host: no parent port or IPC channel found.');
+}
+
+function batching(post: (message: AgentToHost) => void, subscribe: HostPort['onMessage']): HostPort {
+  let seq = 0;
+  let queue: AgentOutgoing[] = [];
+  const flush = () => {
+    const pending = queue;
+    queue = [];
+    for (const message of pending) post({ ...message, seq: ++seq } as AgentToHost);
+  };
+  return {
+    send(message) {
+      const last = queue[queue.length - 1];
+      if (last && canMerge(last, message)) {
+        queue[queue.length - 1] = { ...last, content: last.content + (message as typeof last).content };
+        return;
+      }
+      if (queue.length === 0) setImmediate(flush);
+      queue.push(message);
+    },
+    onMessage: subscribe,
+  };
+}
+
+function canMerge(a: AgentOutgoing, b: AgentOutgoing): a is Extract<AgentOutgoing, { type: 'message' }> {
+  return (
+    a.type === 'message' &&
+    b.type === 'message' &&
+    a.isDelta &&
+    b.isDelta &&
+    a.messageId === b.messageId &&
+    a.instanceId === b.instanceId &&
+    a.turnId === b.turnId &&
+    a.role === b.role
+  );
 }

@@ -2,6 +2,7 @@
 // `handle(method, request)` that validates every request before any service sees it. Electron main,
 // browser mode and the CLI each create one with their own Spawner and SecretCipher.
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { requestSchemas, type HostErrorPayload, type HostEvent, type HostMethod, type HostRequest, type HostResponses } from '../api/contract';
 import { Store } from '../store/store';
 import { HostError } from './errors';
@@ -51,7 +52,7 @@ export interface Host {
 }
 
 type Handlers = { [M in HostMethod]: (request: HostRequestParsed<M>) => Promise<HostResponses[M]> | HostResponses[M] };
-type HostRequestParsed<M extends HostMethod> = import('zod').infer<(typeof requestSchemas)[M]>;
+type HostRequestParsed<M extends HostMethod> = z.infer<(typeof requestSchemas)[M]>;
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const listeners = new Set<(event: HostEvent) => void>();

@@ -19,6 +19,11 @@ export class SecretService {
     this.store.secrets.set(workspaceId, key, ciphertext, secretHint(value), Date.now());
   }
 
+  /** A value used as a secret without being stored (the CLI's env): blanked out of logs like a stored one. */
+  redactValue(value: string): void {
+    this.redactor.add(value);
+  }
+
   remove(workspaceId: string, key: string): boolean {
     return this.store.secrets.remove(workspaceId, key);
   }

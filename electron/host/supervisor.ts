@@ -134,7 +134,8 @@ export class Supervisor {
     const agent = run.agents.get(session.agentKey);
     if (!agent) throw new HostError('not_found', `Agent "${session.agentKey}" is no longer in workspace '${run.workspaceName}'.`);
     if (!agent.process?.alive) this.#spawnProcess(run, agent);
-    if (!agent.instances.has(session.id)) this.#spawnInstance(run, agent, session.id);
+    // The history replayed to a new instance leaves this turn out: its input follows as `input`.
+    if (!agent.instances.has(session.id)) this.#spawnInstance(run, agent, session.id, turnId);
     agent.process!.send({ type: 'input', instanceId: session.id, turnId, content: text, sender });
   }
 
@@ -165,9 +166,9 @@ export class Supervisor {
     agent.process = process;
   }
 
-  #spawnInstance(run: WorkspaceRun, agent: RunAgent, sessionId: string): void {
+  #spawnInstance(run: WorkspaceRun, agent: RunAgent, sessionId: string, exceptTurnId: string | null = null): void {
     this.writer.flush();
-    const history = this.store.sessions.chatMessages(sessionId);
+    const history = this.store.sessions.chatMessages(sessionId, exceptTurnId);
     agent.instances.add(sessionId);
     agent.process?.send({ type: 'instance.spawn', instanceId: sessionId, history: history.length ? history : undefined });
   }

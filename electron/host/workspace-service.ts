@@ -142,7 +142,10 @@ export class WorkspaceService {
     const secrets = await this.secrets.decrypt(row.id, wanted, { workspace: row.name });
     for (const key of wanted) {
       const value = fallbackEnv[key];
-      if (!secrets.has(key) && value) secrets.set(key, value);
+      if (!secrets.has(key) && value) {
+        this.secrets.redactValue(value);
+        secrets.set(key, value);
+      }
     }
     const apiKeys = await this.secrets.decryptApiKeys(apiKeyNames);
     const workspaceDir = resolveWorkspaceDir(config, row.dir);

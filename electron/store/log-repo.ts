@@ -24,9 +24,18 @@ export class LogRepo {
   list(filter: { workspaceId?: string; level?: LogEntry['level']; query?: string; limit?: number }): LogEntry[] {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: filter.limit ?? 500 };
-    if (filter.workspaceId) (where.push('workspace_id = @workspaceId'), (params.workspaceId = filter.workspaceId));
-    if (filter.level) (where.push('level = @level'), (params.level = filter.level));
-    if (filter.query) (where.push("message LIKE @query ESCAPE '\\'"), (params.query = `%${escapeLike(filter.query)}%`));
+    if (filter.workspaceId) {
+      where.push('workspace_id = @workspaceId');
+      params.workspaceId = filter.workspaceId;
+    }
+    if (filter.level) {
+      where.push('level = @level');
+      params.level = filter.level;
+    }
+    if (filter.query) {
+      where.push("message LIKE @query ESCAPE '\\'");
+      params.query = `%${escapeLike(filter.query)}%`;
+    }
     const sql = `SELECT ${COLUMNS} FROM logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as LogEntry[]).reverse();
   }

@@ -227,14 +227,17 @@ export class SessionRepo {
     return rows.map((row) => row.text).filter(Boolean).join('\n\n');
   }
 
-  /** The conversation in OpenAI chat format, oldest first: what `sessions show` prints and a resumed agent replays. */
-  chatMessages(sessionId: string): ChatMessage[] {
+  /**
+   * The conversation in OpenAI chat format, oldest first: what `sessions show` prints and a resumed
+   * agent replays. `exceptTurnId` leaves out a turn's messages (the one whose input is about to be sent).
+   */
+  chatMessages(sessionId: string, exceptTurnId: string | null = null): ChatMessage[] {
     const rows = this.db
       .prepare(
         `SELECT role, text, tool_calls AS toolCalls, tool_call_id AS toolCallId, sender FROM messages
-         WHERE session_id = ? ORDER BY position`,
+         WHERE session_id = ? AND (? IS NULL OR turn_id IS NOT ?) ORDER BY position`,
       )
-      .all(sessionId) as { role: ChatMessage['role']; text: string; toolCalls: string | null; toolCallId: string | null; sender: string | null }[];
+      .all(sessionId, exceptTurnId, exceptTurnId) as { role: ChatMessage['role']; text: string; toolCalls: string | null; toolCallId: string | null; sender: string | null }[];
     return rows.map((row) => {
       const message: ChatMessage = { role: row.role, content: row.toolCalls ? null : row.text };
       if (row.toolCalls) message.tool_calls = JSON.parse(row.toolCalls) as ChatMessage['tool_calls'];

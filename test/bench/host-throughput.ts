@@ -56,8 +56,10 @@ socket.on('message', (data) => {
   if (event?.type !== 'session.event') return;
   const change = event.change;
   let text = '';
-  if (change.type === 'append') (text = change.text), appendEvents++;
-  else if (change.type === 'entry' && change.entry.kind === 'message' && change.entry.role === 'assistant' && change.entry.status === 'streaming') text = change.entry.text;
+  if (change.type === 'append') {
+    text = change.text;
+    appendEvents++;
+  } else if (change.type === 'entry' && change.entry.kind === 'message' && change.entry.role === 'assistant' && change.entry.status === 'streaming') text = change.entry.text;
   else if (change.type === 'state' && change.state === 'idle') idle.add(event.sessionId);
   for (const stamp of text.split('|')) {
     if (!stamp) continue;

@@ -1,0 +1,71 @@
+// What the composer allows in each session state, and how it explains itself.
+import type { RunStatus, SessionState } from '../../../electron/api/types';
+
+export interface ComposerMode {
+  canSend: boolean;
+  /** The send button becomes Stop (`sessions.interrupt`). */
+  showStop: boolean;
+  placeholder: string;
+  /** One line under the timeline; empty when there is nothing to say. */
+  stateText: string;
+}
+
+export function composerMode(
+  state: SessionState | null,
+  runStatus: RunStatus | null,
+  agent: string,
+): ComposerMode {
+  switch (state) {
+    case null:
+      return { canSend: false, showStop: false, placeholder: 'Loading the conversation…', stateText: '' };
+    case 'idle':
+      return {
+        canSend: true,
+        showStop: false,
+        placeholder: `Message ${agent}… (Enter to send, Shift+Enter for a new line)`,
+        stateText: '',
+      };
+    case 'generating':
+      return {
+        canSend: false,
+        showStop: true,
+        placeholder: `${agent} is working — press Stop to interrupt`,
+        stateText: 'Working…',
+      };
+    case 'waiting_for_agent':
+      return {
+        canSend: false,
+        showStop: true,
+        placeholder: `${agent} is waiting for another agent to answer`,
+        stateText: 'Waiting for another agent…',
+      };
+    case 'waiting_for_inquiry':
+      return {
+        canSend: false,
+        showStop: false,
+        placeholder: 'Answer the question above to continue',
+        stateText: 'Waiting for your answer',
+      };
+    case 'crashed':
+      return {
+        canSend: true,
+        showStop: false,
+        placeholder: `${agent} crashed — send a message to restart it`,
+        stateText: 'Crashed — send a message to restart',
+      };
+    case 'stopped':
+      return runStatus === 'running'
+        ? {
+            canSend: true,
+            showStop: false,
+            placeholder: 'Send a message to resume this conversation',
+            stateText: 'Stopped — send a message to resume',
+          }
+        : {
+            canSend: false,
+            showStop: false,
+            placeholder: 'The workspace is not running — launch it to continue this conversation',
+            stateText: 'Stopped — launch the workspace to continue',
+          };
+  }
+}

@@ -1,0 +1,230 @@
+// One open session: snapshot + live events, with no gap and no duplicate.
+//
+// Opening calls `sessions.open`, which answers with the entries and the `seq` they reflect. Events
+// for the session that arrive while that call is in flight are buffered; once the snapshot is in,
+// only events with `seq > snapshot.seq` are applied, in order. After a reconnect the session is
+// re-opened the same way while the current entries stay on screen.
+//
+// Plain zustand/vanilla with the HostClient passed in, so tests drive it without React or a socket.
+import { createStore } from 'zustand/vanilla';
+import type { HostClient, HostEvent } from '../../../electron/api/contract';
+import type { SessionChange, SessionSummary, TimelineEntry } from '../../../electron/api/types';
+import { errorMessage } from '../../api/host-call-error';
+import { appendToEntry, prependEntries, sortEntries, upsertEntry } from './timeline-entries';
+
+export const HISTORY_PAGE = 200;
+
+export interface SessionViewState {
+  sessionId: string | null;
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  session: SessionSummary | null;
+  entries: TimelineEntry[];
+  /** The newest change reflected in `entries`. */
+  seq: number;
+  hasMore: boolean;
+  loadingEarlier: boolean;
+  /** Tool calls and reasoning blocks the user opened; kept here so virtualized rows remember. */
+  expanded: Record<string, boolean>;
+
+  open(sessionId: string): Promise<void>;
+  /** Re-open the current session (after a reconnect), keeping what is shown until the snapshot lands. */
+  reload(): Promise<void>;
+  close(): void;
+  loadEarlier(): Promise<void>;
+  send(text: string): Promise<void>;
+  interrupt(): Promise<void>;
+  toggleExpanded(entryId: string): void;
+}
+
+type Buffered = { seq: number; change: SessionChange };
+
+const idleState = {
+  sessionId: null,
+  status: 'idle' as const,
+  error: null,
+  session: null,
+  entries: [],
+  seq: 0,
+  hasMore: false,
+  loadingEarlier: false,
+  expanded: {},
+};
+
+export function createSessionStore(client: HostClient) {
+  /** Bumped on every open/close so a late answer for another session is ignored. */
+  let generation = 0;
+  /** Non-null while a snapshot is being fetched: events wait here. */
+  let buffer: Buffered[] | null = null;
+  /** A `session.updated` seen while buffering; applied if newer than the snapshot. */
+  let bufferedSummary: SessionSummary | null = null;
+  let unsubscribe: (() => void) | null = null;
+
+  const store = createStore<SessionViewState>()((set, get) => {
+    function applyChange(seq: number, change: SessionChange): void {
+      const state = get();
+      if (seq <= state.seq) return; // already in the snapshot, or a duplicate
+      switch (change.type) {
+        case 'entry':
+          set({ seq, entries: upsertEntry(state.entries, change.entry) });
+          return;
+        case 'append': {
+          const entries = appendToEntry(state.entries, change.entryId, change.text);
+          set(entries ? { seq, entries } : { seq });
+          return;
+        }
+        case 'state':
+          set({ seq, session: state.session ? { ...state.session, state: change.state } : null });
+          return;
+      }
+    }
+
+    function onEvent(event: HostEvent): void {
+      const current = get().sessionId;
+      if (!current) return;
+      if (event.type === 'session.event' && event.sessionId === current) {
+        if (buffer) buffer.push({ seq: event.seq, change: event.change });
+        else applyChange(event.seq, event.change);
+      } else if (event.type === 'session.updated' && event.session.id === current) {
+        if (buffer) bufferedSummary = event.session;
+        else set({ session: mergeSummary(get().session, event.session) });
+      }
+    }
+
+    function subscribe(): void {
+      if (unsubscribe) return;
+      const offEvent = client.onEvent(onEvent);
+      let wasDown = false;
+      const offConnection = client.onConnectionChange?.((connected) => {
+        if (!connected) wasDown = true;
+        else if (wasDown) {
+          wasDown = false;
+          void get().reload();
+        }
+      });
+      unsubscribe = () => {
+        offEvent();
+        offConnection?.();
+      };
+    }
+
+    async function fetchSnapshot(sessionId: string, keepShown: boolean): Promise<void> {
+      const mine = ++generation;
+      buffer = [];
+      bufferedSummary = null;
+      subscribe();
+      try {
+        const snapshot = await client.call('sessions.open', { sessionId });
+        if (mine !== generation) return;
+        const pending = buffer ?? [];
+        buffer = null;
+        let entries = sortEntries(snapshot.entries);
+        let hasMore = snapshot.hasMore;
+        if (keepShown) {
+          // Keep older pages the user already loaded in front of the fresh snapshot.
+          const first = entries[0];
+          const fresh = new Set(entries.map((entry) => entry.id));
+          const older = get().entries.filter(
+            (entry) => !fresh.has(entry.id) && (!first || entry.createdAt <= first.createdAt),
+          );
+          if (older.length && snapshot.hasMore) {
+            entries = [...older, ...entries];
+            hasMore = get().hasMore;
+          }
+        }
+        let session = snapshot.session;
+        // Assigned by onEvent while awaiting; TypeScript cannot see that.
+        const seenWhileLoading = bufferedSummary as SessionSummary | null;
+        if (seenWhileLoading && seenWhileLoading.updatedAt >= session.updatedAt) session = seenWhileLoading;
+        bufferedSummary = null;
+        set({ status: 'ready', error: null, session, entries, seq: snapshot.seq, hasMore });
+        pending.sort((a, b) => a.seq - b.seq);
+        for (const event of pending) applyChange(event.seq, event.change);
+      } catch (error) {
+        if (mine !== generation) return;
+        buffer = null;
+        if (keepShown && get().status === 'ready') {
+          // The old timeline is still useful; say that it may be stale.
+          set({ error: errorMessage(error) });
+        } else {
+          set({ status: 'error', error: errorMessage(error) });
+        }
+      }
+    }
+
+    return {
+      ...idleState,
+
+      async open(sessionId) {
+        set({ ...idleState, sessionId, status: 'loading' });
+        await fetchSnapshot(sessionId, false);
+      },
+
+      async reload() {
+        const { sessionId } = get();
+        if (!sessionId) return;
+        await fetchSnapshot(sessionId, true);
+      },
+
+      close() {
+        generation++;
+        buffer = null;
+        bufferedSummary = null;
+        unsubscribe?.();
+        unsubscribe = null;
+        set({ ...idleState });
+      },
+
+      async loadEarlier() {
+        const { sessionId, entries, hasMore, loadingEarlier } = get();
+        if (!sessionId || !hasMore || loadingEarlier || entries.length === 0) return;
+        const mine = generation;
+        set({ loadingEarlier: true });
+        try {
+          const page = await client.call('sessions.history', {
+            sessionId,
+            beforeEntryId: entries[0].id,
+            limit: HISTORY_PAGE,
+          });
+          if (mine !== generation) return;
+          set({
+            entries: prependEntries(get().entries, page.entries),
+            hasMore: page.hasMore,
+            loadingEarlier: false,
+          });
+        } catch (error) {
+          if (mine !== generation) return;
+          set({ loadingEarlier: false, error: errorMessage(error) });
+        }
+      },
+
+      async send(text) {
+        const { sessionId } = get();
+        if (!sessionId) return;
+        await client.call('sessions.send', { sessionId, text });
+      },
+
+      async interrupt() {
+        const { sessionId } = get();
+        if (!sessionId) return;
+        await client.call('sessions.interrupt', { sessionId });
+      },
+
+      toggleExpanded(entryId) {
+        const expanded = { ...get().expanded };
+        if (expanded[entryId]) delete expanded[entryId];
+        else expanded[entryId] = true;
+        set({ expanded });
+      },
+    };
+  });
+  return store;
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
+
+/** A summary event may be older than a state change already applied; never move state backwards in time. */
+function mergeSummary(current: SessionSummary | null, incoming: SessionSummary): SessionSummary {
+  if (current && incoming.updatedAt < current.updatedAt) return { ...incoming, state: current.state };
+  return incoming;
+}

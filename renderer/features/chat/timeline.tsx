@@ -1,0 +1,171 @@
+// The conversation, virtualized: only rows near the viewport are in the DOM, each measured as it
+// renders. The list is anchored to its end: while the user is at the bottom it follows new rows
+// and a growing streaming message; once they scroll up it stays put, and "Jump to latest" brings
+// them back. Loading earlier entries keeps the row being read in place.
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useStore } from 'zustand';
+import type { SessionState } from '../../../electron/api/types';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorRow, TalkRow } from './activity-rows';
+import { InquiryRow } from './inquiry-row';
+import { MessageRow } from './message-row';
+import type { SessionStore } from './session-store';
+import { ThinkingRow } from './thinking-row';
+import { buildRows } from './timeline-rows';
+import type { TimelineRow } from './timeline-rows';
+import { ToolCallRow } from './tool-call-row';
+
+/** Room above the first row for "Load earlier" — padding, not a row, so prepending keeps the anchor on an entry. */
+const HEADER_HEIGHT = 44;
+/** Within this many pixels of the end counts as "at the bottom". */
+const END_THRESHOLD = 48;
+
+function estimate(row: TimelineRow | undefined): number {
+  if (!row) return 40;
+  switch (row.kind) {
+    case 'message':
+      return row.entry.role === 'user' ? 64 : Math.min(600, 48 + row.entry.text.length / 3);
+    case 'inquiry':
+      return 220;
+    default:
+      return 44;
+  }
+}
+
+export function Timeline({
+  store,
+  sessionState,
+}: {
+  store: SessionStore;
+  sessionState: SessionState | null;
+}) {
+  const status = useStore(store, (s) => s.status);
+  const entries = useStore(store, (s) => s.entries);
+  const hasMore = useStore(store, (s) => s.hasMore);
+  const loadingEarlier = useStore(store, (s) => s.loadingEarlier);
+  const expanded = useStore(store, (s) => s.expanded);
+  const toggle = useStore(store, (s) => s.toggleExpanded);
+  const rows = useMemo(() => buildRows(entries), [entries]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (index) => estimate(rows[index]),
+    getItemKey: (index) => rows[index].key,
+    paddingStart: HEADER_HEIGHT,
+    overscan: 8,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: END_THRESHOLD,
+    paddingEnd: 12,
+  });
+
+  // Start at the newest entry once the snapshot is in.
+  const ready = status === 'ready';
+  useEffect(() => {
+    if (ready) virtualizer.scrollToEnd();
+    // Only on the transition to ready; later growth is followed by the anchor.
+  }, [ready, virtualizer]);
+
+  const atEnd = rows.length === 0 || virtualizer.isAtEnd(END_THRESHOLD);
+  const jumpToLatest = useCallback(() => virtualizer.scrollToEnd({ behavior: 'smooth' }), [virtualizer]);
+  const waiting = sessionState === 'waiting_for_inquiry';
+
+  function renderRow(row: TimelineRow) {
+    switch (row.kind) {
+      case 'message':
+        return <MessageRow entry={row.entry} />;
+      case 'tool': {
+        const id = (row.call ?? row.result)?.id ?? row.key;
+        return (
+          <ToolCallRow call={row.call} result={row.result} expanded={!!expanded[id]} onToggle={toggle} />
+        );
+      }
+      case 'thinking':
+        return <ThinkingRow entry={row.entry} expanded={!!expanded[row.entry.id]} onToggle={toggle} />;
+      case 'inquiry':
+        return <InquiryRow entry={row.entry} response={row.response} sessionWaiting={waiting} />;
+      case 'talk':
+        return <TalkRow entry={row.entry} expanded={!!expanded[row.entry.id]} onToggle={toggle} />;
+      case 'error':
+        return <ErrorRow entry={row.entry} />;
+    }
+  }
+
+  return (
+    <div className="timeline-frame">
+      <div
+        ref={scrollRef}
+        className="timeline-scroll"
+        tabIndex={0}
+        aria-label="Conversation"
+        data-testid="timeline"
+      >
+        <div className="timeline-inner" style={{ height: virtualizer.getTotalSize() }}>
+          <TimelineHeader
+            hasMore={hasMore}
+            loading={loadingEarlier}
+            empty={rows.length === 0}
+            onLoad={() => void store.getState().loadEarlier()}
+          />
+          {virtualizer.getVirtualItems().map((item) => (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="timeline-row"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              {renderRow(rows[item.index])}
+            </div>
+          ))}
+        </div>
+        {ready && rows.length === 0 ? (
+          <div className="timeline-empty">
+            <EmptyState title="No messages yet">
+              Your messages, the agent's replies, its tool calls and any questions it asks you will appear
+              here. Write below to start.
+            </EmptyState>
+          </div>
+        ) : null}
+      </div>
+      {!atEnd ? (
+        <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
+          ↓ Jump to latest
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function TimelineHeader({
+  hasMore,
+  loading,
+  empty,
+  onLoad,
+}: {
+  hasMore: boolean;
+  loading: boolean;
+  empty: boolean;
+  onLoad: () => void;
+}) {
+  if (hasMore) {
+    return (
+      <div className="timeline-header">
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={onLoad}
+          disabled={loading}
+          data-testid="load-earlier"
+        >
+          {loading ? 'Loading…' : 'Load earlier messages'}
+        </button>
+      </div>
+    );
+  }
+  if (empty) return <div className="timeline-header" />;
+  return <div className="timeline-header muted small">Beginning of the conversation</div>;
+}

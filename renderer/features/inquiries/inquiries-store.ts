@@ -1,0 +1,70 @@
+// Inquiries (questions agents asked the user) seen so far, by id. Pending ones drive the sidebar
+// badge and the Inquiries page; inline cards in a timeline look their status up here.
+import { createStore } from 'zustand/vanilla';
+import type { HostClient } from '../../../electron/api/contract';
+import type { InquirySummary } from '../../../electron/api/types';
+import { errorMessage } from '../../api/host-call-error';
+
+export interface InquiriesState {
+  byId: Record<string, InquirySummary>;
+  loaded: boolean;
+  error: string | null;
+  refresh(): Promise<void>;
+  answer(inquiryId: string, text: string, suggestionIndex?: number): Promise<void>;
+}
+
+export function createInquiriesStore(client: HostClient) {
+  const store = createStore<InquiriesState>()((set, get) => ({
+    byId: {},
+    loaded: false,
+    error: null,
+
+    async refresh() {
+      try {
+        const pending = await client.call('inquiries.list', { status: 'pending' });
+        const byId: Record<string, InquirySummary> = {};
+        // Keep answered ones we know of (inline cards show them); pending ones come fresh.
+        for (const inquiry of Object.values(get().byId))
+          if (inquiry.status !== 'pending') byId[inquiry.id] = inquiry;
+        for (const inquiry of pending) byId[inquiry.id] = inquiry;
+        set({ byId, loaded: true, error: null });
+      } catch (error) {
+        set({ loaded: true, error: errorMessage(error) });
+      }
+    },
+
+    async answer(inquiryId, text, suggestionIndex) {
+      await client.call('inquiries.answer', {
+        inquiryId,
+        text,
+        ...(suggestionIndex === undefined ? {} : { suggestionIndex }),
+      });
+      const known = get().byId[inquiryId];
+      // The host confirms with `inquiry.updated`; showing the answer now keeps the card from flickering.
+      if (known && known.status === 'pending') {
+        set({
+          byId: {
+            ...get().byId,
+            [inquiryId]: { ...known, status: 'answered', responseText: text, answeredAt: Date.now() },
+          },
+        });
+      }
+    },
+  }));
+
+  client.onEvent((event) => {
+    if (event.type === 'inquiry.updated') {
+      store.setState({ byId: { ...store.getState().byId, [event.inquiry.id]: event.inquiry } });
+    }
+  });
+
+  return store;
+}
+
+export type InquiriesStore = ReturnType<typeof createInquiriesStore>;
+
+export function pendingInquiries(byId: Record<string, InquirySummary>): InquirySummary[] {
+  return Object.values(byId)
+    .filter((inquiry) => inquiry.status === 'pending')
+    .sort((a, b) => a.createdAt - b.createdAt);
+}

@@ -1,0 +1,355 @@
+// Creating a workspace in three steps: folder and name, agents (Visual or YAML, validated live
+// on the host), and the secrets the chosen templates require. Secret values live only in this
+// component's state and are sent once, with the create call.
+import { useMemo, useRef, useState } from 'react';
+import { useAppInfo, useServices } from '../../app-context';
+import { errorMessage, isHostCallError } from '../../api/host-call-error';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ErrorBanner } from '../../components/error-banner';
+import { useHostQuery } from '../../components/use-host-query';
+import { YamlEditor } from '../../components/yaml-editor';
+import type { YamlEditorHandle } from '../../components/yaml-editor';
+import { navigate, paths } from '../shell/router';
+import {
+  DraftParseError,
+  draftToYaml,
+  emptyDraft,
+  setYamlValue,
+  yamlEnvValue,
+  yamlToDraft,
+} from './draft-model';
+import type { DraftWorkspace } from './draft-model';
+import { SecretsStep } from './secrets-step';
+import type { RequiredSecret } from './secrets-step';
+import { hasErrors, useValidation } from './use-validation';
+import { ValidationList } from './validation-list';
+import { VisualEditor } from './visual-editor';
+
+type Step = 1 | 2 | 3;
+const STEPS: { step: Step; label: string }[] = [
+  { step: 1, label: 'Folder & name' },
+  { step: 2, label: 'Agents' },
+  { step: 3, label: 'Secrets' },
+];
+
+function baseName(dir: string): string {
+  const parts = dir
+    .trim()
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/);
+  return parts[parts.length - 1] ?? '';
+}
+
+function yamlName(text: string): string {
+  try {
+    return yamlToDraft(text).name;
+  } catch {
+    return '';
+  }
+}
+
+export function NewWorkspacePage() {
+  const { client, workspaces } = useServices();
+  const appInfo = useAppInfo();
+  const templates = useHostQuery(() => client.call('templates.list', {}), 'templates');
+  const apiKeys = useHostQuery(() => client.call('apiKeys.list', {}), 'apiKeys');
+
+  const [step, setStep] = useState<Step>(1);
+  const [dir, setDir] = useState('');
+  const [tab, setTab] = useState<'visual' | 'yaml'>('visual');
+  const [draft, setDraft] = useState<DraftWorkspace>(() => emptyDraft());
+  const [yamlText, setYamlText] = useState(() => draftToYaml(emptyDraft()));
+  const [tabError, setTabError] = useState<string | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [apiKeyChoice, setApiKeyChoice] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [createError, setCreateError] = useState<string | null>(null);
+  const [confirmOverwrite, setConfirmOverwrite] = useState(false);
+  const editor = useRef<YamlEditorHandle>(null);
+
+  const check = useValidation(yamlText, step >= 2);
+  const upToDate = check.validatedYaml === yamlText && !check.pending && !check.error;
+  const name = useMemo(
+    () => (tab === 'visual' ? draft.name : yamlName(yamlText)),
+    [tab, draft.name, yamlText],
+  );
+
+  const required: RequiredSecret[] = useMemo(
+    () =>
+      (check.validation?.requiredSecrets ?? []).map((secret) => ({
+        ...secret,
+        fromYaml: yamlEnvValue(yamlText, secret.key),
+      })),
+    [check.validation, yamlText],
+  );
+  const missingSecrets = required.filter(
+    (secret) => !secret.fromYaml && !apiKeyChoice[secret.key] && !(values[secret.key] ?? '').length,
+  );
+  const problemsBlock = !upToDate || hasErrors(check.validation);
+  const canCreate = !!dir.trim() && !!name.trim() && !problemsBlock && missingSecrets.length === 0 && !busy;
+
+  function updateDraft(next: DraftWorkspace) {
+    setDraft(next);
+    setYamlText(draftToYaml(next));
+  }
+
+  function setName(next: string) {
+    if (tab === 'visual') updateDraft({ ...draft, name: next });
+    else setYamlText(setYamlValue(yamlText, ['name'], next));
+  }
+
+  function setDirectory(next: string) {
+    // Suggest the folder's name until the user types a name of their own.
+    if (!name || name === baseName(dir)) setName(baseName(next));
+    setDir(next);
+  }
+
+  function switchTab(next: 'visual' | 'yaml') {
+    if (next === tab) return;
+    if (next === 'yaml') {
+      setTabError(null);
+      setTab('yaml');
+      return;
+    }
+    try {
+      setDraft(yamlToDraft(yamlText));
+      setTabError(null);
+      setTab('visual');
+    } catch (error) {
+      const line = error instanceof DraftParseError && error.line ? ` (line ${error.line})` : '';
+      setTabError(
+        `Fix the YAML before switching to Visual: ${error instanceof Error ? error.message : String(error)}${line}`,
+      );
+    }
+  }
+
+  async function create(overwrite: boolean) {
+    if (!canCreate && !overwrite) return;
+    let yaml = yamlText;
+    const secrets: Record<string, string> = {};
+    for (const secret of required) {
+      if (secret.fromYaml) continue;
+      const saved = apiKeyChoice[secret.key];
+      if (saved) yaml = setYamlValue(yaml, ['env', secret.key], `{{apikey:${saved}}}`);
+      else if (values[secret.key]) secrets[secret.key] = values[secret.key];
+    }
+    setBusy(true);
+    setCreateError(null);
+    try {
+      const summary = await client.call('workspaces.create', { dir: dir.trim(), yaml, secrets, overwrite });
+      setValues({});
+      setConfirmOverwrite(false);
+      workspaces.getState().upsert(summary);
+      navigate(paths.workspace(summary.id));
+    } catch (error) {
+      setConfirmOverwrite(false);
+      if (isHostCallError(error) && error.code === 'conflict' && !overwrite) {
+        // The values stay only until the user answers: the retry needs them.
+        setConfirmOverwrite(true);
+      } else {
+        setCreateError(errorMessage(error));
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const stepDone = (s: Step) =>
+    s === 1 ? !!dir.trim() && !!name.trim() : s === 2 ? upToDate && !hasErrors(check.validation) : false;
+
+  return (
+    <div className="page new-workspace" data-testid="new-workspace">
+      <header className="page-header">
+        <div>
+          <h1>New workspace</h1>
+          <p className="page-subtitle">
+            Choose a project folder, the agents that work in it, and the keys they need.
+          </p>
+        </div>
+        <a className="btn btn-ghost" href={paths.workspaces()}>
+          Cancel
+        </a>
+      </header>
+
+      <ol className="stepper" aria-label="Steps">
+        {STEPS.map(({ step: s, label }) => (
+          <li key={s}>
+            <button
+              type="button"
+              className={`step${step === s ? ' current' : ''}${s < step ? ' done' : ''}`}
+              aria-current={step === s ? 'step' : undefined}
+              disabled={s > step && !(s === 2 && stepDone(1)) && !(s === 3 && stepDone(1) && stepDone(2))}
+              onClick={() => setStep(s)}
+              data-testid={`step-${s}`}
+            >
+              <span className="step-number">{s < step ? '✓' : s}</span>
+              {label}
+            </button>
+          </li>
+        ))}
+      </ol>
+
+      {step === 1 ? (
+        <section className="panel step-panel">
+          <label className="field">
+            <span className="field-label">Project folder</span>
+            <input
+              className="input mono"
+              value={dir}
+              onChange={(event) => setDirectory(event.target.value)}
+              placeholder="/home/me/projects/shop"
+              spellCheck={false}
+              autoComplete="off"
+              autoFocus
+              data-testid="new-dir-input"
+            />
+            <span className="field-hint">
+              An absolute path on the machine running dspatch. The config is saved there as{' '}
+              <code>dspatch.workspace.yml</code>.
+            </span>
+          </label>
+          <label className="field">
+            <span className="field-label">Name</span>
+            <input
+              className="input"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              placeholder="shop"
+              autoComplete="off"
+              data-testid="new-name-input"
+            />
+          </label>
+        </section>
+      ) : null}
+
+      {step === 2 ? (
+        <section className="panel step-panel">
+          <div className="tabs" role="tablist">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'visual'}
+              className={`tab${tab === 'visual' ? ' active' : ''}`}
+              onClick={() => switchTab('visual')}
+              data-testid="tab-visual"
+            >
+              Visual
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'yaml'}
+              className={`tab${tab === 'yaml' ? ' active' : ''}`}
+              onClick={() => switchTab('yaml')}
+              data-testid="tab-yaml"
+            >
+              YAML
+            </button>
+          </div>
+          {tabError ? <ErrorBanner message={tabError} onDismiss={() => setTabError(null)} /> : null}
+          {templates.error ? (
+            <ErrorBanner message={`Templates could not be loaded: ${templates.error}`} />
+          ) : null}
+          {tab === 'visual' ? (
+            <VisualEditor draft={draft} templates={templates.data} onChange={updateDraft} />
+          ) : (
+            <YamlEditor
+              ref={editor}
+              value={yamlText}
+              onChange={setYamlText}
+              label="Workspace YAML"
+              testId="yaml-editor"
+              rows={20}
+            />
+          )}
+          <ValidationList
+            validation={check.validation}
+            pending={check.pending}
+            error={check.error}
+            onLine={(line) => {
+              if (tab !== 'yaml') switchTab('yaml');
+              requestAnimationFrame(() => editor.current?.goToLine(line));
+            }}
+          />
+        </section>
+      ) : null}
+
+      {step === 3 ? (
+        <section className="panel step-panel">
+          {hasErrors(check.validation) ? (
+            <ErrorBanner message="The config still has errors — go back to Agents to fix them." />
+          ) : null}
+          <SecretsStep
+            required={required}
+            values={values}
+            apiKeyChoice={apiKeyChoice}
+            apiKeys={apiKeys.data}
+            appInfo={appInfo}
+            onValue={(key, value) => setValues((current) => ({ ...current, [key]: value }))}
+            onApiKey={(key, apiKey) => {
+              setApiKeyChoice((current) => ({ ...current, [key]: apiKey }));
+              // A chosen saved key replaces a typed value, which is then forgotten.
+              if (apiKey) setValues((current) => ({ ...current, [key]: '' }));
+            }}
+          />
+        </section>
+      ) : null}
+
+      {createError ? <ErrorBanner message={createError} onDismiss={() => setCreateError(null)} /> : null}
+
+      <footer className="step-footer">
+        {step > 1 ? (
+          <button
+            type="button"
+            className="btn"
+            onClick={() => setStep((step - 1) as Step)}
+            data-testid="new-back"
+          >
+            ← Back
+          </button>
+        ) : (
+          <span />
+        )}
+        <span className="spacer" />
+        {step === 3 && missingSecrets.length > 0 ? (
+          <span className="muted small">
+            Fill in {missingSecrets.map((secret) => secret.key).join(', ')} to create.
+          </span>
+        ) : null}
+        {step < 3 ? (
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!stepDone(step)}
+            onClick={() => setStep((step + 1) as Step)}
+            data-testid="new-next"
+          >
+            {step === 2 && check.pending ? 'Checking…' : 'Next →'}
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={!canCreate}
+            onClick={() => void create(false)}
+            data-testid="create-button"
+          >
+            {busy ? 'Creating…' : 'Create workspace'}
+          </button>
+        )}
+      </footer>
+
+      <ConfirmDialog
+        open={confirmOverwrite}
+        title="Overwrite the existing config?"
+        message="dspatch.workspace.yml already exists in this folder — overwrite?"
+        confirmLabel="Overwrite"
+        danger
+        busy={busy}
+        onConfirm={() => void create(true)}
+        onCancel={() => setConfirmOverwrite(false)}
+        testId="overwrite-confirm"
+      />
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+// Token usage: totals by model and the most recent model calls. No live event exists for usage,
+// so the page refreshes on demand.
+import { useState } from 'react';
+import { useStore } from 'zustand';
+import type { UsageSummaryRow } from '../../../electron/api/types';
+import { useServices } from '../../app-context';
+import { EmptyState } from '../../components/empty-state';
+import { ErrorBanner } from '../../components/error-banner';
+import { formatCompact, formatNumber, formatTime } from '../../components/format';
+import { useHostQuery } from '../../components/use-host-query';
+
+const RECENT_LIMIT = 200;
+
+export function UsagePage() {
+  const { client, workspaces } = useServices();
+  const list = useStore(workspaces, (s) => s.list);
+  const [workspaceId, setWorkspaceId] = useState<string | null>(null);
+  const scope = workspaceId ? { workspaceId } : {};
+  const summary = useHostQuery(() => client.call('usage.summary', scope), `summary:${workspaceId}`);
+  const records = useHostQuery(
+    () => client.call('usage.list', { ...scope, limit: RECENT_LIMIT }),
+    `list:${workspaceId}`,
+  );
+  const total = summary.data?.total;
+  const empty = summary.data && summary.data.total.requests === 0 && summary.data.byModel.length === 0;
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Usage</h1>
+          <p className="page-subtitle">Tokens your agents used, per model and per call.</p>
+        </div>
+        <div className="header-actions">
+          <select
+            className="input"
+            value={workspaceId ?? ''}
+            onChange={(event) => setWorkspaceId(event.target.value || null)}
+            aria-label="Workspace"
+          >
+            <option value="">All workspaces</option>
+            {list?.map((workspace) => (
+              <option key={workspace.id} value={workspace.id}>
+                {workspace.name}
+              </option>
+            ))}
+          </select>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => {
+              summary.reload();
+              records.reload();
+            }}
+            data-testid="usage-refresh"
+          >
+            Refresh
+          </button>
+        </div>
+      </header>
+
+      {summary.error ? <ErrorBanner message={summary.error} /> : null}
+      {records.error ? <ErrorBanner message={records.error} /> : null}
+
+      {total ? (
+        <div className="stat-grid" data-testid="usage-totals">
+          <Stat label="Model calls" value={formatNumber(total.requests)} />
+          <Stat
+            label="Input tokens"
+            value={formatCompact(total.inputTokens)}
+            detail={`${formatCompact(total.cachedInputTokens)} cached`}
+          />
+          <Stat
+            label="Output tokens"
+            value={formatCompact(total.outputTokens)}
+            detail={`${formatCompact(total.reasoningTokens)} reasoning`}
+          />
+          <Stat label="Total tokens" value={formatCompact(total.inputTokens + total.outputTokens)} />
+        </div>
+      ) : summary.loading ? (
+        <div className="loading-line">Loading…</div>
+      ) : null}
+
+      {empty ? (
+        <EmptyState title="No usage yet">
+          Every call an agent makes to a model is counted here — requests and input, cached, output and
+          reasoning tokens — once you launch a workspace and chat.
+        </EmptyState>
+      ) : null}
+
+      {summary.data && summary.data.byModel.length > 0 ? (
+        <section className="panel">
+          <div className="panel-header">
+            <h2>By model</h2>
+          </div>
+          <table className="table" data-testid="usage-by-model">
+            <thead>
+              <tr>
+                <th>Model</th>
+                <th className="num">Requests</th>
+                <th className="num">Input</th>
+                <th className="num">Cached</th>
+                <th className="num">Output</th>
+                <th className="num">Reasoning</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.data.byModel.map((row) => (
+                <UsageRow key={row.model} row={row} />
+              ))}
+              <UsageRow row={{ ...summary.data.total, model: 'Total' }} strong />
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+
+      {records.data && records.data.length > 0 ? (
+        <section className="panel">
+          <div className="panel-header">
+            <h2>Recent calls</h2>
+            <span className="muted small">latest {records.data.length}</span>
+          </div>
+          <table className="table" data-testid="usage-list">
+            <thead>
+              <tr>
+                <th>Time</th>
+                <th>Agent</th>
+                <th>Model</th>
+                <th className="num">Requests</th>
+                <th className="num">Input</th>
+                <th className="num">Cached</th>
+                <th className="num">Output</th>
+                <th className="num">Reasoning</th>
+              </tr>
+            </thead>
+            <tbody>
+              {records.data.map((record) => (
+                <tr key={record.id}>
+                  <td className="nowrap">{formatTime(record.createdAt)}</td>
+                  <td>{record.agentKey}</td>
+                  <td className="mono">{record.model}</td>
+                  <td className="num">{formatNumber(record.requests)}</td>
+                  <td className="num">{formatNumber(record.inputTokens)}</td>
+                  <td className="num">{formatNumber(record.cachedInputTokens)}</td>
+                  <td className="num">{formatNumber(record.outputTokens)}</td>
+                  <td className="num">{formatNumber(record.reasoningTokens)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function Stat({ label, value, detail }: { label: string; value: string; detail?: string }) {
+  return (
+    <div className="stat">
+      <div className="stat-value">{value}</div>
+      <div className="stat-label">{label}</div>
+      {detail ? <div className="stat-detail">{detail}</div> : null}
+    </div>
+  );
+}
+
+function UsageRow({ row, strong }: { row: UsageSummaryRow; strong?: boolean }) {
+  return (
+    <tr className={strong ? 'total-row' : undefined}>
+      <td className="mono">{row.model}</td>
+      <td className="num">{formatNumber(row.requests)}</td>
+      <td className="num">{formatNumber(row.inputTokens)}</td>
+      <td className="num">{formatNumber(row.cachedInputTokens)}</td>
+      <td className="num">{formatNumber(row.outputTokens)}</td>
+      <td className="num">{formatNumber(row.reasoningTokens)}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,57 @@
+// Register a folder that already holds a dspatch.workspace.yml. The path is checked by the host,
+// which also explains a broken file (e.g. a YAML error with its line).
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { useServices } from '../../app-context';
+import { errorMessage } from '../../api/host-call-error';
+import { ErrorBanner } from '../../components/error-banner';
+
+export function OpenFolder({ onAdded }: { onAdded?: (workspaceId: string) => void }) {
+  const { client, workspaces } = useServices();
+  const [dir, setDir] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const path = dir.trim();
+    if (!path || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const summary = await client.call('workspaces.add', { dir: path });
+      // Stay on the list: the new card appears there (highlighted), next to the others.
+      workspaces.getState().upsert(summary);
+      setDir('');
+      onAdded?.(summary.id);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="panel open-folder">
+      <form className="inline-form" onSubmit={(event) => void submit(event)}>
+        <label className="field grow">
+          <span className="field-label">Open a folder</span>
+          <input
+            className="input mono"
+            type="text"
+            value={dir}
+            onChange={(event) => setDir(event.target.value)}
+            placeholder="/home/me/projects/shop — a folder that contains dspatch.workspace.yml"
+            spellCheck={false}
+            autoComplete="off"
+            data-testid="open-folder-input"
+          />
+        </label>
+        <button type="submit" className="btn" disabled={!dir.trim() || busy} data-testid="open-folder-button">
+          {busy ? 'Opening…' : 'Open folder'}
+        </button>
+      </form>
+      {error ? <ErrorBanner message={error} onDismiss={() => setError(null)} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+// Session lists per workspace, kept live by `session.updated` (new sessions and state changes).
+import { createStore } from 'zustand/vanilla';
+import type { HostClient } from '../../../electron/api/contract';
+import type { SessionSummary } from '../../../electron/api/types';
+import { errorMessage } from '../../api/host-call-error';
+
+export interface SessionsState {
+  byWorkspace: Record<string, SessionSummary[]>;
+  errors: Record<string, string>;
+  load(workspaceId: string): Promise<void>;
+  upsert(session: SessionSummary): void;
+}
+
+function upsertInto(list: SessionSummary[], session: SessionSummary): SessionSummary[] {
+  const at = list.findIndex((item) => item.id === session.id);
+  if (at === -1) return [...list, session];
+  // An older summary must not undo a newer one.
+  if (list[at].updatedAt > session.updatedAt) return list;
+  return list.map((item, i) => (i === at ? session : item));
+}
+
+export function createSessionsStore(client: HostClient) {
+  const store = createStore<SessionsState>()((set, get) => ({
+    byWorkspace: {},
+    errors: {},
+
+    async load(workspaceId) {
+      try {
+        const sessions = await client.call('sessions.list', { workspaceId });
+        const errors = { ...get().errors };
+        delete errors[workspaceId];
+        set({ byWorkspace: { ...get().byWorkspace, [workspaceId]: sessions }, errors });
+      } catch (error) {
+        set({ errors: { ...get().errors, [workspaceId]: errorMessage(error) } });
+      }
+    },
+
+    upsert(session) {
+      const current = get().byWorkspace[session.workspaceId] ?? [];
+      set({ byWorkspace: { ...get().byWorkspace, [session.workspaceId]: upsertInto(current, session) } });
+    },
+  }));
+
+  client.onEvent((event) => {
+    if (event.type === 'session.updated') store.getState().upsert(event.session);
+  });
+
+  return store;
+}
+
+export type SessionsStore = ReturnType<typeof createSessionsStore>;

@@ -1,0 +1,99 @@
+// One workspace: header with Launch/Stop and tabs, agents and conversations on the left, and the
+// selected conversation (or overview, secrets, config) in the main area.
+import { useServices } from '../../app-context';
+import { ErrorBanner } from '../../components/error-banner';
+import { SessionView } from '../chat/session-view';
+import { paths } from '../shell/router';
+import { AgentSessionsList } from './agent-sessions-list';
+import { ConfigView } from './config-view';
+import { SecretsPanel } from './secrets-panel';
+import { useWorkspace } from './use-workspace';
+import { WorkspaceHeader } from './workspace-header';
+import { WorkspaceOverview } from './workspace-overview';
+
+interface WorkspaceViewProps {
+  workspaceId: string;
+  tab: 'overview' | 'secrets' | 'config';
+  focusKey: string | null;
+  sessionId: string | null;
+}
+
+export function WorkspaceView({ workspaceId, tab, focusKey, sessionId }: WorkspaceViewProps) {
+  const { workspaces } = useServices();
+  const { summary, detail, detailError, sessions, sessionsLoaded, sessionsError } = useWorkspace(workspaceId);
+  const workspace = detail ?? summary;
+
+  if (!workspace) {
+    if (detailError) {
+      return (
+        <div className="page">
+          <ErrorBanner
+            message={detailError}
+            action={
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => void workspaces.getState().loadDetail(workspaceId)}
+              >
+                Retry
+              </button>
+            }
+          />
+          <p>
+            <a href={paths.workspaces()}>← Back to workspaces</a>
+          </p>
+        </div>
+      );
+    }
+    return <div className="page loading-line">Loading workspace…</div>;
+  }
+
+  const runStatus = summary?.runStatus ?? workspace.runStatus;
+  const missingSecrets = detail ? detail.secrets.filter((secret) => !secret.isSet).length : 0;
+  const session = sessionId ? (sessions.find((item) => item.id === sessionId) ?? null) : null;
+
+  return (
+    <div className="workspace" data-testid="workspace-view" data-workspace-id={workspaceId}>
+      <WorkspaceHeader
+        workspace={workspace}
+        runStatus={runStatus}
+        tab={sessionId ? null : tab}
+        missingSecrets={missingSecrets}
+        openAfterLaunch={!sessionId}
+      />
+      <div className="workspace-body">
+        <AgentSessionsList
+          workspaceId={workspaceId}
+          agents={detail?.agents ?? []}
+          sessions={sessions}
+          sessionsLoaded={sessionsLoaded}
+          activeSessionId={sessionId}
+        />
+        <section className="workspace-main">
+          {sessionsError ? <ErrorBanner message={sessionsError} /> : null}
+          {sessionId ? (
+            <SessionView key={sessionId} sessionId={sessionId} summary={session} runStatus={runStatus} />
+          ) : !detail ? (
+            detailError ? (
+              <ErrorBanner message={detailError} />
+            ) : (
+              <div className="loading-line">Loading…</div>
+            )
+          ) : tab === 'secrets' ? (
+            <div className="scroll-pane">
+              <SecretsPanel workspaceId={workspaceId} secrets={detail.secrets} focusKey={focusKey} />
+            </div>
+          ) : tab === 'config' ? (
+            <div className="scroll-pane">
+              <ConfigView workspace={detail} />
+            </div>
+          ) : (
+            <div className="scroll-pane">
+              <WorkspaceOverview workspace={detail} sessionCount={sessions.length} />
+            </div>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
