@@ -1,6 +1,7 @@
 // The host's composition root, free of Electron: the store, services and supervisor behind one
 // `handle(method, request)` that validates every request before any service sees it. Electron main,
 // browser mode and the CLI each create one with their own Spawner and SecretCipher.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { requestSchemas, type HostErrorPayload, type HostEvent, type HostMethod, type HostRequest, type HostResponses } from '../api/contract';
@@ -68,9 +69,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const redactor = new Redactor();
   const store = Store.open(options.dataDir);
   const logger = createLogger(options.dataDir, redactor);
-  const now = Date.now();
-  store.workspaces.markAbandonedRuns(now);
-  store.sessions.markAllStopped(now);
+  const ownsDataDir = claimDataDir(options.dataDir);
+  if (ownsDataDir) {
+    // Runs and sessions left active by a host that died: nothing drives them any more.
+    const now = Date.now();
+    store.workspaces.markAbandonedRuns(now);
+    store.sessions.markAllStopped(now);
+  }
 
   const writer = new SessionWriter(store, redactor, emit);
   const supervisor = new Supervisor(store, writer, options.spawner, logger, emit);
@@ -205,7 +210,42 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await supervisor.stopAll();
       writer.close();
       store.close();
+      if (ownsDataDir) releaseDataDir(options.dataDir);
       logger.flush();
     },
   };
+}
+
+/**
+ * Records this process as the data dir's active host, unless another live host already is (the app
+ * is open while a CLI command reads the same data): then that host's runs are not ours to reset.
+ */
+function claimDataDir(dataDir: string): boolean {
+  const pidFile = join(dataDir, 'host.pid');
+  try {
+    const other = Number(readFileSync(pidFile, 'utf8'));
+    if (other && other !== process.pid && isAlive(other)) return false;
+  } catch {
+    // No pid file: nobody holds it.
+  }
+  writeFileSync(pidFile, String(process.pid));
+  return true;
+}
+
+function releaseDataDir(dataDir: string): void {
+  const pidFile = join(dataDir, 'host.pid');
+  try {
+    if (Number(readFileSync(pidFile, 'utf8')) === process.pid) rmSync(pidFile);
+  } catch {
+    // Already gone.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

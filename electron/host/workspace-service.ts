@@ -73,7 +73,7 @@ export class WorkspaceService {
     if (!existsSync(file)) {
       throw new HostError('not_found', `${root} has no ${WORKSPACE_FILE}. Create a workspace there instead, or pick another folder.`);
     }
-    const parsed = await this.#parse(await readFile(file, 'utf8'), file);
+    const parsed = await this.#parse(await readFile(file, 'utf8'));
     this.#throwOnErrors(parsed, file);
     const existing = this.store.workspaces.findByDir(root);
     if (existing) return this.#summary(existing, { yaml: null, parsed, error: null });
@@ -83,7 +83,7 @@ export class WorkspaceService {
   async create(request: { dir: string; yaml: string; secrets: Record<string, string>; overwrite: boolean }): Promise<WorkspaceSummary> {
     const root = resolve(request.dir);
     const file = join(root, WORKSPACE_FILE);
-    const parsed = await this.#parse(request.yaml, file);
+    const parsed = await this.#parse(request.yaml);
     this.#throwOnErrors(parsed, file);
     if (existsSync(root) && !statSync(root).isDirectory()) throw new HostError('bad_request', `${root} is a file, not a folder.`);
     if (!existsSync(dirname(root))) throw new HostError('not_found', `The folder ${dirname(root)} does not exist.`);
@@ -102,7 +102,7 @@ export class WorkspaceService {
   async update(request: { workspaceId: string; yaml: string; secrets: Record<string, string> }): Promise<WorkspaceSummary> {
     const row = this.#row(request.workspaceId);
     const file = join(row.dir, WORKSPACE_FILE);
-    const parsed = await this.#parse(request.yaml, file);
+    const parsed = await this.#parse(request.yaml);
     this.#throwOnErrors(parsed, file);
     await writeFile(file, request.yaml);
     this.store.workspaces.rename(row.id, parsed.config!.name, Date.now());
@@ -211,8 +211,9 @@ export class WorkspaceService {
     return row;
   }
 
-  async #parse(yaml: string, fileName = WORKSPACE_FILE): Promise<WorkspaceParseResult> {
-    return parseWorkspaceConfig(yaml, { fileName, templates: await this.templates.configs() });
+  /** Problems name the file by its base name; the message around them names the folder. */
+  async #parse(yaml: string): Promise<WorkspaceParseResult> {
+    return parseWorkspaceConfig(yaml, { fileName: WORKSPACE_FILE, templates: await this.templates.configs() });
   }
 
   async #read(row: WorkspaceRow): Promise<{ yaml: string | null; parsed: WorkspaceParseResult | null; error: string | null }> {
@@ -223,7 +224,7 @@ export class WorkspaceService {
     } catch {
       return { yaml: null, parsed: null, error: `${file} is missing or unreadable.` };
     }
-    const parsed = await this.#parse(yaml, file);
+    const parsed = await this.#parse(yaml);
     const errors = parsed.problems.filter((problem) => problem.severity === 'error');
     return { yaml, parsed, error: errors.length ? errors.map((problem) => problem.message).join('\n') : null };
   }
