@@ -3,3 +3,4 @@ export { DspatchEngine } from './engine';
 export { Context, TurnInterruptedError } from './context';
 export type { AgentEnvironment, InquiryAnswer, UsageReport } from './context';
 export type { AgentFunction } from '../runtime/agent-runtime';
+export * from './openai-context';

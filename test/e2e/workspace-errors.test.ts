@@ -52,7 +52,7 @@ describe('workspace errors in the browser', () => {
     await screenshot(page, 'errors-02-missing-secret');
     await page.getByTestId('set-secret-button').click();
     const input = page.getByTestId('secret-input-OPENAI_API_KEY');
-    await expect.poll(() => input.evaluate((element) => element === document.activeElement)).toBe(true);
+    await expect.poll(() => input.evaluate((element) => element.matches(':focus'))).toBe(true);
     expect(await input.getAttribute('type')).toBe('password');
     await input.fill('sk-test-fixture-key-0000');
     await page.getByTestId('secret-save-OPENAI_API_KEY').click();
