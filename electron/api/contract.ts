@@ -2,6 +2,7 @@
 // events the host pushes. Both transports (Electron IPC, WebSocket) carry exactly this table.
 import { z } from 'zod';
 import type {
+  AgentNode,
   ApiKeySummary,
   AppInfo,
   InquirySummary,
@@ -129,7 +130,7 @@ export interface ValidationProblem {
 export interface WorkspaceValidation {
   problems: ValidationProblem[];
   /** Parsed tree when the YAML is valid enough to show it. */
-  agents: import('./types').AgentNode[] | null;
+  agents: AgentNode[] | null;
   /** Every env key a chosen template requires, with the agent paths that need it. */
   requiredSecrets: { key: string; requiredBy: string[] }[];
 }

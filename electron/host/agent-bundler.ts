@@ -18,6 +18,10 @@ export interface BundleRequest {
 }
 
 const SOURCE_FILE = /\.(ts|tsx|js|mjs|cjs|json)$/;
+/** Optional native speed-ups of `ws`; it falls back to plain JS without them. */
+const EXTERNAL = ['bufferutil', 'utf-8-validate'];
+/** Part of the cache key: change it whenever the build options below change. */
+const RECIPE = `cjs node20 external=${EXTERNAL.join(',')}`;
 
 export async function bundleAgent(request: BundleRequest): Promise<string> {
   const entryPath = resolve(request.entryPath);
@@ -26,7 +30,7 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
   }
   const templateDir = resolve(entryPath, '..');
   const hash = createHash('sha256');
-  hash.update(`esbuild ${esbuildVersion}\n${entryPath}\n`);
+  hash.update(`esbuild ${esbuildVersion}\n${RECIPE}\n${entryPath}\n`);
   hashTree(hash, templateDir);
   hashTree(hash, request.agentsDir, join(request.agentsDir, 'templates'));
   const key = hash.digest('hex').slice(0, 24);
@@ -47,8 +51,7 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
       logLevel: 'silent',
       alias: { dspatch: join(request.agentsDir, 'sdk', 'index.ts') },
       nodePaths: [request.nodeModulesDir],
-      // Optional peers of the OpenAI packages that agents never load.
-      external: ['@modelcontextprotocol/*', 'ws', 'bufferutil', 'utf-8-validate'],
+      external: EXTERNAL,
     });
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n') : String(error);
