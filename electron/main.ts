@@ -68,6 +68,12 @@ async function start(): Promise<void> {
     spawner: new UtilitySpawner(log),
     cipher: new SafeStorageCipher(safeStorage),
     version: app.getVersion(),
+    pickDirectory: async (title) => {
+      const [win] = windows;
+      const options = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
   });
   router = createIpcRouter({ host, windows: () => [...windows], log });
   log.info('dspatch desktop started', {

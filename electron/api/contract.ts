@@ -28,6 +28,8 @@ const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid env
 /** Request schemas, one per method. Every request is parsed with its schema before a service sees it. */
 export const requestSchemas = {
   'app.info': z.object({}),
+  /** Desktop only: the native folder picker. */
+  'app.pickDirectory': z.object({ title: z.string().max(200).optional() }),
 
   'workspaces.list': z.object({}),
   'workspaces.get': z.object({ workspaceId: id }),
@@ -87,6 +89,7 @@ export type HostRequest<M extends HostMethod> = z.input<(typeof requestSchemas)[
 
 export interface HostResponses {
   'app.info': AppInfo;
+  'app.pickDirectory': { path: string | null };
   'workspaces.list': WorkspaceSummary[];
   'workspaces.get': WorkspaceDetail;
   'workspaces.add': WorkspaceSummary;
@@ -154,6 +157,7 @@ export type HostErrorCode =
   | 'invalid_config'
   | 'missing_secret'
   | 'not_running'
+  | 'not_supported'
   | 'internal';
 
 export interface HostErrorPayload {

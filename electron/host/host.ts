@@ -27,6 +27,8 @@ export interface HostOptions {
   version: string;
   /** Bundled agents are cached here; defaults to <dataDir>/cache/agents. */
   agentCacheDir?: string;
+  /** The native folder picker, where there is one (desktop). Resolves null when cancelled. */
+  pickDirectory?: (title: string) => Promise<string | null>;
 }
 
 export type Envelope = { ok: true; result: unknown } | { ok: false; error: HostErrorPayload };
@@ -92,6 +94,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const ok = { ok: true } as const;
   const handlers: Handlers = {
     'app.info': () => ({ version: options.version, mode: options.mode, dataDir: options.dataDir, secrets: secretBackend }),
+    'app.pickDirectory': async (r) => {
+      if (!options.pickDirectory) throw new HostError('not_supported', 'There is no folder picker in browser mode: type the path.');
+      return { path: await options.pickDirectory(r.title ?? 'Choose a folder') };
+    },
     'workspaces.list': () => workspaces.list(),
     'workspaces.get': (r) => workspaces.get(r.workspaceId),
     'workspaces.add': async (r) => {

@@ -5,6 +5,7 @@ import type { HostMethod } from '../api/contract';
 
 export const HOST_METHOD_NAMES = [
   'app.info',
+  'app.pickDirectory',
   'workspaces.list',
   'workspaces.get',
   'workspaces.add',

@@ -112,6 +112,13 @@ describe('HostApi bad requests', () => {
     await expectStillServing();
   });
 
+  it('says the folder picker is a desktop feature in browser mode', async () => {
+    const error = errorOf(await t.host.handle('app.pickDirectory', {}));
+    expect(error.code).toBe('not_supported');
+    expect(error.message).toMatch(/type the path/);
+    await expectStillServing();
+  });
+
   it('answers not_found for ids that do not exist', async () => {
     const missing = '01900000-0000-7000-8000-000000000000';
     for (const [method, request] of [
