@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorBanner } from '../../components/error-banner';
 import { formatTime } from '../../components/format';
 import { useHostQuery } from '../../components/use-host-query';
+import { WorkspaceSelect } from '../../components/workspace-select';
 import { matchesFilter } from './log-filter';
 import type { LogFilter } from './log-filter';
 
@@ -90,19 +91,11 @@ export function ActivityPage() {
           <option value="warn">Warnings</option>
           <option value="error">Errors</option>
         </select>
-        <select
-          className="input"
-          value={filter.workspaceId ?? ''}
-          onChange={(event) => setFilter({ ...filter, workspaceId: event.target.value || null })}
-          aria-label="Workspace"
-        >
-          <option value="">All workspaces</option>
-          {list?.map((workspace) => (
-            <option key={workspace.id} value={workspace.id}>
-              {workspace.name}
-            </option>
-          ))}
-        </select>
+        <WorkspaceSelect
+          workspaces={list}
+          value={filter.workspaceId}
+          onChange={(workspaceId) => setFilter({ ...filter, workspaceId })}
+        />
       </div>
       {logs.error ? (
         <ErrorBanner

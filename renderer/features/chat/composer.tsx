@@ -2,9 +2,7 @@
 // the send button is a Stop button.
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
-import { errorMessage } from '../../api/host-call-error';
-import { ErrorBanner } from '../../components/error-banner';
-import { MissingSecretAction } from '../workspaces/missing-secret-action';
+import { CallErrorBanner } from '../workspaces/missing-secret-action';
 import type { ComposerMode } from './composer-mode';
 
 interface ComposerProps {
@@ -79,13 +77,7 @@ export function Composer({ mode, onSend, onStop }: ComposerProps) {
 
   return (
     <div className="composer-wrap">
-      {error ? (
-        <ErrorBanner
-          message={errorMessage(error)}
-          action={<MissingSecretAction error={error} />}
-          onDismiss={() => setError(null)}
-        />
-      ) : null}
+      {error ? <CallErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       <form className={`composer${disabled ? ' disabled' : ''}`} onSubmit={onSubmit}>
         <textarea
           ref={textarea}

@@ -2,10 +2,10 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useClient } from '../../app-context';
-import { errorMessage } from '../../api/host-call-error';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { formatTime } from '../../components/format';
+import { useHostAction } from '../../components/use-host-action';
 import { useHostQuery } from '../../components/use-host-query';
 
 const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -15,39 +15,28 @@ export function ApiKeysSection() {
   const keys = useHostQuery(() => client.call('apiKeys.list', {}), 'apiKeys');
   const [name, setName] = useState('');
   const [value, setValue] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useHostAction();
   const [removing, setRemoving] = useState<string | null>(null);
   const nameValid = NAME_PATTERN.test(name);
 
   async function save(event: FormEvent) {
     event.preventDefault();
     if (!nameValid || !value || busy) return;
-    setBusy(true);
     setError(null);
-    try {
+    await run(async () => {
       await client.call('apiKeys.set', { name, value });
       setName('');
       setValue('');
       keys.reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function remove(keyName: string) {
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('apiKeys.remove', { name: keyName });
       keys.reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-      setRemoving(null);
-    }
+    });
+    setRemoving(null);
   }
 
   return (

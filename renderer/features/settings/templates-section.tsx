@@ -8,43 +8,33 @@ import { errorMessage } from '../../api/host-call-error';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { MarkdownText } from '../../components/markdown';
+import { useHostAction } from '../../components/use-host-action';
 import { useHostQuery } from '../../components/use-host-query';
 
 export function TemplatesSection() {
   const client = useClient();
   const templates = useHostQuery(() => client.call('templates.list', {}), 'templates');
   const [dir, setDir] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useHostAction();
   const [removing, setRemoving] = useState<string | null>(null);
 
   async function add(event: FormEvent) {
     event.preventDefault();
     if (!dir.trim() || busy) return;
-    setBusy(true);
     setError(null);
-    try {
+    await run(async () => {
       await client.call('templates.add', { dir: dir.trim() });
       setDir('');
       templates.reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function remove(name: string) {
-    setBusy(true);
-    try {
+    await run(async () => {
       await client.call('templates.remove', { name });
       templates.reload();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-      setRemoving(null);
-    }
+    });
+    setRemoving(null);
   }
 
   return (

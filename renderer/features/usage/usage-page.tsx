@@ -8,6 +8,7 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorBanner } from '../../components/error-banner';
 import { formatCompact, formatNumber, formatTime } from '../../components/format';
 import { useHostQuery } from '../../components/use-host-query';
+import { WorkspaceSelect } from '../../components/workspace-select';
 
 const RECENT_LIMIT = 200;
 
@@ -32,19 +33,7 @@ export function UsagePage() {
           <p className="page-subtitle">Tokens your agents used, per model and per call.</p>
         </div>
         <div className="header-actions">
-          <select
-            className="input"
-            value={workspaceId ?? ''}
-            onChange={(event) => setWorkspaceId(event.target.value || null)}
-            aria-label="Workspace"
-          >
-            <option value="">All workspaces</option>
-            {list?.map((workspace) => (
-              <option key={workspace.id} value={workspace.id}>
-                {workspace.name}
-              </option>
-            ))}
-          </select>
+          <WorkspaceSelect workspaces={list} value={workspaceId} onChange={setWorkspaceId} />
           <button
             type="button"
             className="btn"
@@ -97,11 +86,7 @@ export function UsagePage() {
             <thead>
               <tr>
                 <th>Model</th>
-                <th className="num">Requests</th>
-                <th className="num">Input</th>
-                <th className="num">Cached</th>
-                <th className="num">Output</th>
-                <th className="num">Reasoning</th>
+                <CountHeaders />
               </tr>
             </thead>
             <tbody>
@@ -126,11 +111,7 @@ export function UsagePage() {
                 <th>Time</th>
                 <th>Agent</th>
                 <th>Model</th>
-                <th className="num">Requests</th>
-                <th className="num">Input</th>
-                <th className="num">Cached</th>
-                <th className="num">Output</th>
-                <th className="num">Reasoning</th>
+                <CountHeaders />
               </tr>
             </thead>
             <tbody>
@@ -139,11 +120,7 @@ export function UsagePage() {
                   <td className="nowrap">{formatTime(record.createdAt)}</td>
                   <td>{record.agentKey}</td>
                   <td className="mono">{record.model}</td>
-                  <td className="num">{formatNumber(record.requests)}</td>
-                  <td className="num">{formatNumber(record.inputTokens)}</td>
-                  <td className="num">{formatNumber(record.cachedInputTokens)}</td>
-                  <td className="num">{formatNumber(record.outputTokens)}</td>
-                  <td className="num">{formatNumber(record.reasoningTokens)}</td>
+                  <CountCells counts={record} />
                 </tr>
               ))}
             </tbody>
@@ -168,11 +145,34 @@ function UsageRow({ row, strong }: { row: UsageSummaryRow; strong?: boolean }) {
   return (
     <tr className={strong ? 'total-row' : undefined}>
       <td className="mono">{row.model}</td>
-      <td className="num">{formatNumber(row.requests)}</td>
-      <td className="num">{formatNumber(row.inputTokens)}</td>
-      <td className="num">{formatNumber(row.cachedInputTokens)}</td>
-      <td className="num">{formatNumber(row.outputTokens)}</td>
-      <td className="num">{formatNumber(row.reasoningTokens)}</td>
+      <CountCells counts={row} />
     </tr>
+  );
+}
+
+// Both tables show the same counts; one place keeps their headers and cells in the same order.
+type Counts = Omit<UsageSummaryRow, 'model'>;
+
+function CountHeaders() {
+  return (
+    <>
+      <th className="num">Requests</th>
+      <th className="num">Input</th>
+      <th className="num">Cached</th>
+      <th className="num">Output</th>
+      <th className="num">Reasoning</th>
+    </>
+  );
+}
+
+function CountCells({ counts }: { counts: Counts }) {
+  return (
+    <>
+      <td className="num">{formatNumber(counts.requests)}</td>
+      <td className="num">{formatNumber(counts.inputTokens)}</td>
+      <td className="num">{formatNumber(counts.cachedInputTokens)}</td>
+      <td className="num">{formatNumber(counts.outputTokens)}</td>
+      <td className="num">{formatNumber(counts.reasoningTokens)}</td>
+    </>
   );
 }

@@ -3,13 +3,11 @@
 import { useState } from 'react';
 import type { AgentNode, SessionSummary } from '../../../electron/api/types';
 import { useServices } from '../../app-context';
-import { errorMessage } from '../../api/host-call-error';
-import { ErrorBanner } from '../../components/error-banner';
 import { timeAgo } from '../../components/format';
 import { SESSION_STATE_LABELS, StateDot } from '../../components/status-badge';
 import { navigate, paths } from '../shell/router';
 import { flattenAgents, sessionBelongsTo } from './agent-tree';
-import { MissingSecretAction } from './missing-secret-action';
+import { CallErrorBanner } from './missing-secret-action';
 
 interface AgentSessionsListProps {
   workspaceId: string;
@@ -51,13 +49,7 @@ export function AgentSessionsList({
   return (
     <aside className="agent-list" aria-label="Agents and conversations">
       <div className="agent-list-title">Agents</div>
-      {error ? (
-        <ErrorBanner
-          message={errorMessage(error)}
-          action={<MissingSecretAction error={error} />}
-          onDismiss={() => setError(null)}
-        />
-      ) : null}
+      {error ? <CallErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       {flat.length === 0 ? (
         <p className="muted small pad">
           No agents yet. Agents are declared in the workspace config; fix or edit it under Config.

@@ -1,5 +1,6 @@
 // A failed launch or send because a secret is not set: the fix is one click away.
-import { missingSecretOf } from '../../api/host-call-error';
+import { errorMessage, missingSecretOf } from '../../api/host-call-error';
+import { ErrorBanner } from '../../components/error-banner';
 import { navigate, paths } from '../shell/router';
 
 /** `onNavigate` lets the caller drop the error it showed: the user is on their way to fix it. */
@@ -18,5 +19,24 @@ export function MissingSecretAction({ error, onNavigate }: { error: unknown; onN
     >
       Set {missing.key}
     </button>
+  );
+}
+
+/** A failed launch, send or new conversation, with the Set-secret button when that is the cause. */
+export function CallErrorBanner({
+  error,
+  onDismiss,
+  onNavigate,
+}: {
+  error: unknown;
+  onDismiss: () => void;
+  onNavigate?: () => void;
+}) {
+  return (
+    <ErrorBanner
+      message={errorMessage(error)}
+      action={<MissingSecretAction error={error} onNavigate={onNavigate} />}
+      onDismiss={onDismiss}
+    />
   );
 }

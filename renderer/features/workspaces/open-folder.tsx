@@ -3,32 +3,26 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useServices } from '../../app-context';
-import { errorMessage } from '../../api/host-call-error';
 import { ErrorBanner } from '../../components/error-banner';
+import { useHostAction } from '../../components/use-host-action';
 
 export function OpenFolder({ onAdded }: { onAdded?: (workspaceId: string) => void }) {
   const { client, workspaces } = useServices();
   const [dir, setDir] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useHostAction();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     const path = dir.trim();
     if (!path || busy) return;
-    setBusy(true);
     setError(null);
-    try {
+    await run(async () => {
       const summary = await client.call('workspaces.add', { dir: path });
       // Stay on the list: the new card appears there (highlighted), next to the others.
       workspaces.getState().upsert(summary);
       setDir('');
       onAdded?.(summary.id);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -2,11 +2,10 @@
 import { useState } from 'react';
 import type { RunStatus, WorkspaceDetail, WorkspaceSummary } from '../../../electron/api/types';
 import { useServices } from '../../app-context';
-import { errorMessage } from '../../api/host-call-error';
 import { ErrorBanner } from '../../components/error-banner';
 import { RunStatusBadge } from '../../components/status-badge';
 import { navigate, paths } from '../shell/router';
-import { MissingSecretAction } from './missing-secret-action';
+import { CallErrorBanner } from './missing-secret-action';
 
 interface WorkspaceHeaderProps {
   workspace: WorkspaceSummary | WorkspaceDetail;
@@ -127,11 +126,7 @@ export function WorkspaceHeader({
         />
       ) : null}
       {error ? (
-        <ErrorBanner
-          message={errorMessage(error)}
-          action={<MissingSecretAction error={error} onNavigate={() => setError(null)} />}
-          onDismiss={() => setError(null)}
-        />
+        <CallErrorBanner error={error} onDismiss={() => setError(null)} onNavigate={() => setError(null)} />
       ) : null}
     </header>
   );
