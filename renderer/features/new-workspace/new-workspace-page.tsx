@@ -19,6 +19,7 @@ import {
   yamlToDraft,
 } from './draft-model';
 import type { DraftWorkspace } from './draft-model';
+import { BrowseButton } from '../../components/browse-button';
 import { SecretsStep } from './secrets-step';
 import type { RequiredSecret } from './secrets-step';
 import { hasErrors, useValidation } from './use-validation';
@@ -193,16 +194,19 @@ export function NewWorkspacePage() {
         <section className="panel step-panel">
           <label className="field">
             <span className="field-label">Project folder</span>
-            <input
-              className="input mono"
-              value={dir}
-              onChange={(event) => setDirectory(event.target.value)}
-              placeholder="/home/me/projects/shop"
-              spellCheck={false}
-              autoComplete="off"
-              autoFocus
-              data-testid="new-dir-input"
-            />
+            <span className="inline-form">
+              <input
+                className="input mono grow"
+                value={dir}
+                onChange={(event) => setDirectory(event.target.value)}
+                placeholder="/home/me/projects/shop"
+                spellCheck={false}
+                autoComplete="off"
+                autoFocus
+                data-testid="new-dir-input"
+              />
+              <BrowseButton title="Choose the project folder" onPick={setDirectory} />
+            </span>
             <span className="field-hint">
               An absolute path on the machine running dspatch. The config is saved there as{' '}
               <code>dspatch.workspace.yml</code>.

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useServices } from '../../app-context';
+import { BrowseButton } from '../../components/browse-button';
 import { ErrorBanner } from '../../components/error-banner';
 import { useHostAction } from '../../components/use-host-action';
 
@@ -41,6 +42,7 @@ export function OpenFolder({ onAdded }: { onAdded?: (workspaceId: string) => voi
             data-testid="open-folder-input"
           />
         </label>
+        <BrowseButton title="Open a workspace folder" onPick={setDir} />
         <button type="submit" className="btn" disabled={!dir.trim() || busy} data-testid="open-folder-button">
           {busy ? 'Opening…' : 'Open folder'}
         </button>
