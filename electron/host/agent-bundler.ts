@@ -21,7 +21,7 @@ const SOURCE_FILE = /\.(ts|tsx|js|mjs|cjs|json)$/;
 /** Optional native speed-ups of `ws`; it falls back to plain JS without them. */
 const EXTERNAL = ['bufferutil', 'utf-8-validate'];
 /** Part of the cache key: change it whenever the build options below change. */
-const RECIPE = `cjs node20 external=${EXTERNAL.join(',')}`;
+const RECIPE = `cjs node20 no-sourcemap external=${EXTERNAL.join(',')}`;
 
 export async function bundleAgent(request: BundleRequest): Promise<string> {
   const entryPath = resolve(request.entryPath);
@@ -47,7 +47,8 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      sourcemap: 'inline',
+      // An inline map would double the source text every agent process holds in memory.
+      sourcemap: false,
       logLevel: 'silent',
       alias: { dspatch: join(request.agentsDir, 'sdk', 'index.ts') },
       nodePaths: [request.nodeModulesDir],
