@@ -13,7 +13,7 @@ import { bundleAgent } from './agent-bundler';
 import { HostError } from './errors';
 import type { SecretService } from './secret-service';
 import type { LaunchPlan, Supervisor } from './supervisor';
-import { templateFieldEnv } from './template-config';
+import { templateFieldEnv, type TemplateConfig } from './template-config';
 import type { TemplateService } from './template-service';
 import {
   findApiKeyPlaceholders,
@@ -41,7 +41,9 @@ export class WorkspaceService {
   ) {}
 
   async list(): Promise<WorkspaceSummary[]> {
-    return Promise.all(this.store.workspaces.list().map(async (row) => this.#summary(row, await this.#read(row))));
+    // Every workspace is checked against the same template set: read the template folders once.
+    const configs = await this.templates.configs();
+    return Promise.all(this.store.workspaces.list().map(async (row) => this.#summary(row, await this.#read(row, configs))));
   }
 
   async get(workspaceId: string): Promise<WorkspaceDetail> {
@@ -123,12 +125,13 @@ export class WorkspaceService {
   async plan(workspaceId: string, fallbackEnv: Record<string, string | undefined> = {}): Promise<LaunchPlan> {
     const row = this.#row(workspaceId);
     const file = join(row.dir, WORKSPACE_FILE);
-    const read = await this.#read(row);
+    const entries = await this.templates.list();
+    const read = await this.#read(row, new Map(entries.map((entry) => [entry.summary.name, entry.loaded?.config ?? null])));
     if (!read.parsed) throw new HostError('invalid_config', read.error ?? `${file} cannot be read.`);
     this.#throwOnErrors(read.parsed, file);
     const config = read.parsed.config!;
     const agents = flattenAgents(config);
-    const templates = new Map((await this.templates.list()).map((entry) => [entry.summary.name, entry.loaded]));
+    const templates = new Map(entries.map((entry) => [entry.summary.name, entry.loaded]));
 
     const wanted = new Set<string>(Object.keys(config.env));
     const apiKeyNames = new Set<string>();
@@ -212,11 +215,11 @@ export class WorkspaceService {
   }
 
   /** Problems name the file by its base name; the message around them names the folder. */
-  async #parse(yaml: string): Promise<WorkspaceParseResult> {
-    return parseWorkspaceConfig(yaml, { fileName: WORKSPACE_FILE, templates: await this.templates.configs() });
+  async #parse(yaml: string, configs?: Map<string, TemplateConfig | null>): Promise<WorkspaceParseResult> {
+    return parseWorkspaceConfig(yaml, { fileName: WORKSPACE_FILE, templates: configs ?? (await this.templates.configs()) });
   }
 
-  async #read(row: WorkspaceRow): Promise<{ yaml: string | null; parsed: WorkspaceParseResult | null; error: string | null }> {
+  async #read(row: WorkspaceRow, configs?: Map<string, TemplateConfig | null>): Promise<{ yaml: string | null; parsed: WorkspaceParseResult | null; error: string | null }> {
     const file = join(row.dir, WORKSPACE_FILE);
     let yaml: string;
     try {
@@ -224,7 +227,7 @@ export class WorkspaceService {
     } catch {
       return { yaml: null, parsed: null, error: `${file} is missing or unreadable.` };
     }
-    const parsed = await this.#parse(yaml);
+    const parsed = await this.#parse(yaml, configs);
     const errors = parsed.problems.filter((problem) => problem.severity === 'error');
     return { yaml, parsed, error: errors.length ? errors.map((problem) => problem.message).join('\n') : null };
   }
