@@ -7,6 +7,75 @@ export const INSTANCE_STATES = ['idle', 'generating', 'waiting_for_agent', 'wait
 export const instanceStateSchema = z.enum(INSTANCE_STATES);
 export type InstanceState = z.infer<typeof instanceStateSchema>;
 
+/**
+ * Size bounds of the protocol, in string length (UTF-16 code units). An agent is untrusted code: a
+ * message over a bound is refused whole, so nothing oversized reaches the store. The SDK keeps
+ * legitimate output inside them (it splits long text into deltas and shortens logs and records).
+ */
+export const PROTOCOL_LIMITS = {
+  /** Message, activity, turn, request and inquiry ids (a UUIDv7 is 36). */
+  id: 200,
+  /** Agent keys, peer names, model names, the SDK version. */
+  name: 200,
+  /** One message's content or delta, a talk_to text or reply: the host's own input limit. */
+  text: 1_000_000,
+  /** One activity's `data`, serialized as JSON. */
+  activityData: 1_000_000,
+  /** What one streamed message or activity may grow to over all its deltas; the rest is cut. */
+  streamed: 8_000_000,
+  markdown: 100_000,
+  suggestion: 2_000,
+  files: 100,
+  path: 4_096,
+  /** A log line, or the error of a failed turn or wait. */
+  log: 32_000,
+  /** Token counts of one usage report. */
+  tokens: 1e12,
+} as const;
+
+/** `text` shortened to at most `max` characters, saying how much was left out. */
+export function truncateText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = (left: number) => `… [${left} more characters cut: over the ${max}-character limit]`;
+  // The note's length depends on the count it names; the first estimate is long enough.
+  const keep = Math.max(0, max - note(text.length).length);
+  return text.slice(0, endOfWholeChar(text, keep)) + note(text.length - keep);
+}
+
+/** `text` in pieces of at most `max` characters, never splitting a surrogate pair. */
+export function splitText(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (text.length - start > max) {
+    const end = endOfWholeChar(text, start + max);
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
+/** `index`, or one less when it would cut a surrogate pair in two. */
+function endOfWholeChar(text: string, index: number): number {
+  const code = text.charCodeAt(index - 1);
+  return index > 0 && index < text.length && code >= 0xd800 && code <= 0xdbff ? index - 1 : index;
+}
+
+/** JSON length of a value, or null when it is not JSON (cyclic, a BigInt, too deep). */
+export function jsonLength(value: unknown): number | null {
+  try {
+    return JSON.stringify(value)?.length ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const id = z.string().min(1).max(PROTOCOL_LIMITS.id);
+const name = z.string().max(PROTOCOL_LIMITS.name);
+const text = z.string().max(PROTOCOL_LIMITS.text);
+const logText = z.string().max(PROTOCOL_LIMITS.log);
+const tokens = z.number().int().nonnegative().max(PROTOCOL_LIMITS.tokens);
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const logLevelSchema = z.enum(LOG_LEVELS);
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -31,39 +100,41 @@ export type ChatMessage = z.infer<typeof chatMessageSchema>;
 
 // ── host → agent ────────────────────────────────────────────────────────────────────────────────
 
+// History replayed on spawn is the host's own store, not bounded here: a long stored reply must replay.
 const instanceSpawn = z.object({
   type: z.literal('instance.spawn'),
-  instanceId: z.string().min(1),
+  instanceId: id,
   history: z.array(chatMessageSchema).optional(),
 });
 const input = z.object({
   type: z.literal('input'),
-  instanceId: z.string().min(1),
-  turnId: z.string().min(1),
-  content: z.string(),
+  instanceId: id,
+  turnId: id,
+  content: text,
   /** The agent key of the peer that sent this, absent for the user. */
-  sender: z.string().optional(),
+  sender: name.optional(),
 });
 const talkToResponse = z.object({
   type: z.literal('talk_to.response'),
-  instanceId: z.string().min(1),
-  requestId: z.string().min(1),
-  response: z.string().optional(),
-  error: z.string().optional(),
+  instanceId: id,
+  requestId: id,
+  /** The peer's reply: the host shortens it to the text bound. */
+  response: text.optional(),
+  error: logText.optional(),
 });
 const inquiryResponse = z.object({
   type: z.literal('inquiry.response'),
-  instanceId: z.string().min(1),
-  inquiryId: z.string().min(1),
-  text: z.string().optional(),
+  instanceId: id,
+  inquiryId: id,
+  text: text.optional(),
   suggestionIndex: z.number().int().nonnegative().optional(),
-  error: z.string().optional(),
+  error: logText.optional(),
 });
-const signalInterrupt = z.object({ type: z.literal('signal.interrupt'), instanceId: z.string().min(1) });
+const signalInterrupt = z.object({ type: z.literal('signal.interrupt'), instanceId: id });
 const signalTerminate = z.object({
   type: z.literal('signal.terminate'),
   /** Absent: the whole process shuts down. */
-  instanceId: z.string().min(1).optional(),
+  instanceId: id.optional(),
 });
 
 export const hostToAgentSchema = z.discriminatedUnion('type', [
@@ -80,9 +151,9 @@ export type HostToAgent = z.infer<typeof hostToAgentSchema>;
 
 /** Every agent message carries these. Process-level messages (`ready`, a log outside any turn) use null. */
 const envelope = {
-  instanceId: z.string().nullable(),
-  turnId: z.string().nullable(),
-  /** Per process, strictly increasing from 1. */
+  instanceId: id.nullable(),
+  turnId: id.nullable(),
+  /** Per process, +1 for each message from 1; the host refuses a repeat or a jump. */
   seq: z.number().int().positive(),
 };
 
@@ -99,62 +170,71 @@ export const ACTIVITY_KINDS = [
 export const activityKindSchema = z.enum(ACTIVITY_KINDS);
 export type ActivityKind = z.infer<typeof activityKindSchema>;
 
-const ready = z.object({ type: z.literal('ready'), ...envelope, sdkVersion: z.string() });
+const ready = z.object({ type: z.literal('ready'), ...envelope, sdkVersion: name });
+/** Sent by the runtime while a turn runs, so the host can tell a slow turn from a stuck process. */
+const heartbeat = z.object({ type: z.literal('heartbeat'), ...envelope });
 const state = z.object({ type: z.literal('state'), ...envelope, state: instanceStateSchema });
 const message = z.object({
   type: z.literal('message'),
   ...envelope,
   /** Stable for one text segment: deltas with the same id append to one message. */
-  messageId: z.string().min(1),
+  messageId: id,
   role: z.enum(['assistant', 'user']),
-  content: z.string(),
+  content: text,
   isDelta: z.boolean(),
 });
 const activity = z.object({
   type: z.literal('activity'),
   ...envelope,
-  activityId: z.string().min(1),
+  activityId: id,
   kind: activityKindSchema,
   /** Non-delta: replaces the activity's data. Delta: `data.text` is appended to the stored text. */
-  data: z.record(z.string(), z.unknown()),
+  data: z.record(z.string(), z.unknown()).superRefine((data, ctx) => {
+    const length = jsonLength(data);
+    if (length === null) ctx.addIssue({ code: 'custom', message: 'must be JSON data' });
+    else if (length > PROTOCOL_LIMITS.activityData) {
+      ctx.addIssue({ code: 'custom', message: `is ${length} characters as JSON, over the limit of ${PROTOCOL_LIMITS.activityData}` });
+    }
+  }),
   isDelta: z.boolean(),
 });
 const usage = z.object({
   type: z.literal('usage'),
   ...envelope,
-  model: z.string(),
-  requests: z.number().int().nonnegative(),
-  inputTokens: z.number().int().nonnegative(),
-  cachedInputTokens: z.number().int().nonnegative(),
-  outputTokens: z.number().int().nonnegative(),
-  reasoningTokens: z.number().int().nonnegative(),
+  model: name,
+  requests: tokens,
+  inputTokens: tokens,
+  cachedInputTokens: tokens,
+  outputTokens: tokens,
+  reasoningTokens: tokens,
 });
-const log = z.object({ type: z.literal('log'), ...envelope, level: logLevelSchema, message: z.string() });
+const log = z.object({ type: z.literal('log'), ...envelope, level: logLevelSchema, message: logText });
 const talkToRequest = z.object({
   type: z.literal('talk_to.request'),
   ...envelope,
-  requestId: z.string().min(1),
-  peer: z.string().min(1),
-  text: z.string(),
+  requestId: id,
+  peer: name.min(1),
+  text,
   continueConversation: z.boolean(),
 });
 const inquiryRequest = z.object({
   type: z.literal('inquiry.request'),
   ...envelope,
-  inquiryId: z.string().min(1),
-  markdown: z.string(),
-  suggestions: z.array(z.string()).min(2).max(4),
-  files: z.array(z.string()),
+  inquiryId: id,
+  markdown: z.string().max(PROTOCOL_LIMITS.markdown),
+  suggestions: z.array(z.string().max(PROTOCOL_LIMITS.suggestion)).min(2).max(4),
+  files: z.array(z.string().max(PROTOCOL_LIMITS.path)).max(PROTOCOL_LIMITS.files),
 });
 const turnDone = z.object({
   type: z.literal('turn.done'),
   ...envelope,
   status: z.enum(['completed', 'interrupted', 'failed']),
-  error: z.string().optional(),
+  error: logText.optional(),
 });
 
 export const agentToHostSchema = z.discriminatedUnion('type', [
   ready,
+  heartbeat,
   state,
   message,
   activity,
@@ -180,6 +260,8 @@ export const AGENT_ENV = {
   workspaceDir: 'DSPATCH_WORKSPACE_DIR',
   /** JSON array of peer agent keys this agent may talk to. */
   peers: 'DSPATCH_PEERS',
+  /** How often (ms) the runtime sends `heartbeat` while a turn runs; set by the host. */
+  heartbeatMs: 'DSPATCH_HEARTBEAT_MS',
   /** Prefix of template fields: DSPATCH_FIELD_SYSTEM_PROMPT etc. (plain text, not base64). */
   fieldPrefix: 'DSPATCH_FIELD_',
 } as const;

@@ -1,16 +1,21 @@
 // The `dspatch` command: browser mode (`serve`), a one-shot conversation (`run`), and the read and
-// admin commands. Every command builds the same Electron-free host the desktop app uses.
+// admin commands. One host per data folder (ARCHITECTURE §2): every command but `serve` first asks the
+// host that holds the folder (the desktop app, `serve`) over its control socket and goes through its
+// HostApi; only when none answers does it build its own Electron-free host, which takes the folder.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { HostEvent } from './api/contract';
+import type { HostClient, HostEvent } from './api/contract';
 import type { SessionChange, TimelineEntry } from './api/types';
 import { HostError } from './host/errors';
 import { createHost, type Host } from './host/host';
+import { templateCodeNotice } from './host/launch-consent';
+import { connectToHost } from './serve/control-client';
 import { FileCipher } from './serve/file-cipher';
 import { ForkSpawner } from './serve/fork-spawner';
+import { startControlServer } from './serve/host-socket';
 import { startWebServer } from './serve/web-server';
 
 const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -22,13 +27,17 @@ const EXIT = { ok: 0, failed: 1, missingSecret: 2, usage: 64 } as const;
 const HELP = `dspatch ${VERSION} — a workspace for AI agents
 
 Usage:
-  dspatch serve [--port N] [--host ADDR]          Browser mode: serve the app, print the URL to open
+  dspatch serve [--port N] [--host ADDR] [--public-url URL]
+                                                  Browser mode: serve the app, print the URL to open;
+                                                  URL is how other machines reach it (with --host 0.0.0.0)
   dspatch run DIR --prompt TEXT [--agent KEY] [--json]
                                                   Launch the workspace in DIR, send TEXT, stream the reply
   dspatch workspaces add DIR | list | show WS | remove WS
   dspatch sessions list [--workspace WS] | show ID
   dspatch templates list | add DIR | remove NAME
   dspatch secrets set WS KEY                      Store a secret read from standard input
+  dspatch tasks list SESSION | flush SESSION      A conversation's tasks; flush extracts pending messages now
+  dspatch tools SESSION | --workspace WS          Calls, errors and durations per tool
 
 Options:
   --data-dir DIR   Where dspatch keeps its database and keys (default: ${defaultDataDir()})
@@ -41,15 +50,27 @@ WS is a workspace name or id. Secrets are never taken from arguments.`;
 class UsageError extends Error {}
 
 function defaultDataDir(): string {
+  // Empty is unset here too (`if`, not `??`); a relative one is meant, like a relative --data-dir.
   if (process.env.DSPATCH_DATA_DIR) return resolve(process.env.DSPATCH_DATA_DIR);
   // The same folder Electron's app.getPath('userData') gives the desktop app.
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'dspatch');
-  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'dspatch');
-  return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'dspatch');
+  if (process.platform === 'win32') return join(envPath('APPDATA') ?? join(homedir(), 'AppData', 'Roaming'), 'dspatch');
+  return join(envPath('XDG_CONFIG_HOME') ?? join(homedir(), '.config'), 'dspatch');
 }
 
-async function openHost(dataDir: string): Promise<Host> {
+/**
+ * A base folder from the environment, or undefined. Empty counts as unset, and so (as the XDG spec
+ * says) does a relative path: either would put the data folder in whatever the working directory is.
+ */
+function envPath(name: string): string | undefined {
+  const value = process.env[name];
+  return value && isAbsolute(value) ? value : undefined;
+}
+
+/** `command` names this process to another one refused the data folder: 'dspatch run'. */
+async function openHost(dataDir: string, command: string): Promise<Host> {
   return createHost({
+    holder: `dspatch ${command}`,
     dataDir,
     appRoot: APP_ROOT,
     mode: 'browser',
@@ -68,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'public-url': { type: 'string' },
       prompt: { type: 'string' },
       agent: { type: 'string' },
       workspace: { type: 'string' },
@@ -84,27 +106,33 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'serve':
-      return serve(dataDir, values.host ?? '127.0.0.1', parsePort(values.port ?? '7450'));
+      return serve(dataDir, values.host ?? '127.0.0.1', parsePort(values.port ?? '7450'), values['public-url']);
     case 'run': {
       if (!sub) throw new UsageError('dspatch run needs a workspace directory: dspatch run DIR --prompt TEXT');
       if (values.prompt === undefined || values.prompt === '') throw new UsageError('dspatch run needs --prompt TEXT');
-      return run(dataDir, sub, values.prompt, values.agent, json);
+      const prompt = values.prompt;
+      return withHost(dataDir, command, (host) => run(host, sub, prompt, values.agent, json));
     }
     case 'workspaces':
-      return withHost(dataDir, (host) => workspacesCommand(host, sub, rest, json));
+      return withHost(dataDir, command, (host) => workspacesCommand(host, sub, rest, json));
     case 'sessions':
-      return withHost(dataDir, (host) => sessionsCommand(host, sub, rest, values.workspace, json));
+      return withHost(dataDir, command, (host) => sessionsCommand(host, sub, rest, values.workspace, json));
     case 'templates':
-      return withHost(dataDir, (host) => templatesCommand(host, sub, rest, json));
+      return withHost(dataDir, command, (host) => templatesCommand(host, sub, rest, json));
     case 'secrets':
-      return withHost(dataDir, (host) => secretsCommand(host, sub, rest));
+      return withHost(dataDir, command, (host) => secretsCommand(host, sub, rest));
+    case 'tasks':
+      return withHost(dataDir, command, (host) => tasksCommand(host, sub, rest, json));
+    case 'tools':
+      return withHost(dataDir, command, (host) => toolsCommand(host, sub, values.workspace, json));
     default:
       throw new UsageError(`Unknown command "${command}". Run dspatch --help.`);
   }
 }
 
-async function withHost(dataDir: string, work: (host: Host) => Promise<number>): Promise<number> {
-  const host = await openHost(dataDir);
+/** Runs `work` through the host holding `dataDir`, or through a host of its own when none answers. */
+async function withHost(dataDir: string, command: string, work: (host: HostClient) => Promise<number>): Promise<number> {
+  const host = (await connectToHost(dataDir)) ?? (await openHost(dataDir, command));
   try {
     return await work(host);
   } finally {
@@ -114,21 +142,24 @@ async function withHost(dataDir: string, work: (host: Host) => Promise<number>):
 
 // ── serve ─────────────────────────────────────────────────────────────────────────────────────
 
-async function serve(dataDir: string, bindHost: string, port: number): Promise<number> {
-  const host = await openHost(dataDir);
+async function serve(dataDir: string, bindHost: string, port: number, publicUrl: string | undefined): Promise<number> {
+  const host = await openHost(dataDir, 'serve');
   let server;
   try {
-    server = await startWebServer({ host, rendererDir: join(APP_ROOT, 'out', 'renderer'), bindHost, port });
+    server = await startWebServer({ host, rendererDir: join(APP_ROOT, 'out', 'renderer'), bindHost, port, publicUrl });
   } catch (error) {
     await host.close();
     throw error;
   }
+  const control = await startControlServer(host, dataDir).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`warning: ${reason} Other dspatch commands on this data folder are refused while this one runs.\n`);
+    return null;
+  });
   const info = await host.call('app.info', {});
   print(`dspatch ${VERSION} — browser mode. Data: ${dataDir}`);
   if (!info.secrets.osProtected) print(`Note: ${info.secrets.note}`);
-  if (bindHost !== '127.0.0.1' && bindHost !== 'localhost' && bindHost !== '::1') {
-    print(`Warning: listening on ${bindHost}: anyone who can reach this address and has the link can use the app.`);
-  }
+  if (server.warning) print(`Warning: ${server.warning}`);
   print('Open this URL in your browser (it contains the access token):');
   print(server.url);
   await new Promise<void>((done) => {
@@ -137,6 +168,7 @@ async function serve(dataDir: string, bindHost: string, port: number): Promise<n
     process.once('SIGTERM', stop);
   });
   print('Stopping…');
+  await control?.close();
   await server.close();
   await host.close();
   return EXIT.ok;
@@ -144,87 +176,94 @@ async function serve(dataDir: string, bindHost: string, port: number): Promise<n
 
 // ── run ───────────────────────────────────────────────────────────────────────────────────────
 
-async function run(dataDir: string, dir: string, prompt: string, agentKey: string | undefined, json: boolean): Promise<number> {
-  const host = await openHost(dataDir);
+async function run(host: HostClient, dir: string, prompt: string, agentKey: string | undefined, json: boolean): Promise<number> {
   const emit = (line: Record<string, unknown>) => print(JSON.stringify(line));
-  try {
-    const workspace = await host.call('workspaces.add', { dir });
-    const { supervisor, workspaces, writer, store } = host.services;
-    // A required key that is not stored may come from this shell's environment, for this run only.
-    await supervisor.start(await workspaces.plan(workspace.id, process.env), { autoStart: false });
-    const detail = await host.call('workspaces.get', { workspaceId: workspace.id });
-    const key = agentKey ?? detail.agents[0]?.key;
-    if (!key) throw new HostError('invalid_config', `Workspace '${workspace.name}' has no agents.`);
-    const session = supervisor.createSession(workspace.id, key);
-    if (json) emit({ type: 'session', sessionId: session.id, workspaceId: workspace.id, agent: key });
-
-    const kinds = new Map<string, TimelineEntry>();
-    let sawWork = false;
-    let turnId = '';
-    const finished = new Promise<number>((resolveExit) => {
-      const done = (code: number) => {
-        unsubscribe();
-        resolveExit(code);
-      };
-      const unsubscribe = host.onEvent((event: HostEvent) => {
-        if (event.type === 'inquiry.updated' && event.inquiry.sessionId === session.id && event.inquiry.status === 'pending') {
-          if (json) emit({ type: 'inquiry', inquiry: event.inquiry });
-          else process.stderr.write(`\nThe agent asks:\n${event.inquiry.markdown}\nAnswer it in the app (dspatch serve); dspatch run cannot answer.\n`);
-          done(EXIT.failed);
-        }
-        if (event.type !== 'session.event' || event.sessionId !== session.id) return;
-        const change: SessionChange = event.change;
-        if (change.type === 'state') {
-          if (json) emit({ type: 'state', state: change.state });
-          if (change.state === 'generating') sawWork = true;
-          if (change.state === 'crashed') done(EXIT.failed);
-          if (change.state === 'idle' && sawWork) {
-            writer.flush();
-            const errors = store.sessions
-              .timeline(session.id, 1000)
-              .entries.filter((entry) => entry.turnId === turnId && entry.kind === 'activity' && entry.activityKind === 'error');
-            const failure = errors.map((entry) => (entry.kind === 'activity' ? String(entry.data.message ?? '') : '')).join('\n');
-            if (json) emit({ type: 'turn.done', status: failure ? 'failed' : 'completed', ...(failure ? { error: failure } : {}) });
-            else if (failure) process.stderr.write(`\n${failure}\n`);
-            else process.stdout.write('\n');
-            done(failure ? EXIT.failed : EXIT.ok);
-          }
-          return;
-        }
-        if (change.type === 'entry') {
-          const known = kinds.has(change.entry.id);
-          kinds.set(change.entry.id, change.entry);
-          if (json) {
-            const entry = change.entry;
-            if (entry.kind === 'activity') return emit({ type: 'activity', entry });
-            if (known) return emit({ type: 'message.done', entryId: entry.id, status: entry.status });
-            emit({ type: 'message', entryId: entry.id, role: entry.role, status: entry.status });
-            // Every piece of text reaches a --json reader as a delta, the first one included.
-            if (entry.role === 'assistant' && entry.text) emit({ type: 'delta', entryId: entry.id, delta: entry.text });
-            return;
-          }
-          if (!known && change.entry.kind === 'message' && change.entry.role === 'assistant') process.stdout.write(change.entry.text);
-          if (!known && change.entry.kind === 'activity' && change.entry.activityKind === 'tool_call') {
-            process.stderr.write(`\n[tool] ${String(change.entry.data.tool ?? '')} ${String(change.entry.data.arguments ?? '')}\n`);
-          }
-          return;
-        }
-        const entry = kinds.get(change.entryId);
-        const isText = entry?.kind === 'message';
-        if (json) emit({ type: isText ? 'delta' : 'activity.delta', entryId: change.entryId, delta: change.text });
-        else if (isText) process.stdout.write(change.text);
-      });
-    });
-    turnId = (await host.call('sessions.send', { sessionId: session.id, text: prompt })).turnId;
-    return await finished;
-  } finally {
-    await host.close();
+  const workspace = await host.call('workspaces.add', { dir });
+  await consentByArgument(host, workspace.id);
+  const detail = await host.call('workspaces.get', { workspaceId: workspace.id });
+  const key = agentKey ?? detail.agents[0]?.key;
+  if (!key) throw new HostError('invalid_config', `Workspace '${workspace.name}' has no agents.`);
+  // A required key that is not stored may come from this shell's environment, for this launch only.
+  // Only those keys leave this process, never the rest of its environment.
+  const env: Record<string, string> = {};
+  for (const secret of detail.secrets) {
+    const value = process.env[secret.key];
+    if (!secret.isSet && value) env[secret.key] = value;
   }
+  // Through a running app, the workspace stays running there when this command ends (another command
+  // or the user may be using it); a host of this command's own stops it on close.
+  await host.call('workspaces.launch', { workspaceId: workspace.id, autoStart: false, env });
+  const session = await host.call('sessions.create', { workspaceId: workspace.id, agentKey: key });
+  if (json) emit({ type: 'session', sessionId: session.id, workspaceId: workspace.id, agent: key });
+
+  const kinds = new Map<string, TimelineEntry>();
+  let sawWork = false;
+  let turnId = '';
+  const finished = new Promise<number>((resolveExit, rejectExit) => {
+    const done = (outcome: number | Error) => {
+      unsubscribe();
+      unwatch?.();
+      if (outcome instanceof Error) rejectExit(outcome);
+      else resolveExit(outcome);
+    };
+    const unwatch = host.onConnectionChange?.((connected) => {
+      if (!connected) done(new HostError('not_running', 'The dspatch host serving this data folder stopped during the run.'));
+    });
+    const finishTurn = async () => {
+      const { entries } = await host.call('sessions.open', { sessionId: session.id, limit: 1000 });
+      const errors = entries.filter((entry) => entry.turnId === turnId && entry.kind === 'activity' && entry.activityKind === 'error');
+      const failure = errors.map((entry) => (entry.kind === 'activity' ? String(entry.data.message ?? '') : '')).join('\n');
+      if (json) emit({ type: 'turn.done', status: failure ? 'failed' : 'completed', ...(failure ? { error: failure } : {}) });
+      else if (failure) process.stderr.write(`\n${failure}\n`);
+      else process.stdout.write('\n');
+      return failure ? EXIT.failed : EXIT.ok;
+    };
+    const unsubscribe = host.onEvent((event: HostEvent) => {
+      if (event.type === 'inquiry.updated' && event.inquiry.sessionId === session.id && event.inquiry.status === 'pending') {
+        if (json) emit({ type: 'inquiry', inquiry: event.inquiry });
+        else process.stderr.write(`\nThe agent asks:\n${event.inquiry.markdown}\nAnswer it in the app (dspatch serve); dspatch run cannot answer.\n`);
+        done(EXIT.failed);
+      }
+      if (event.type !== 'session.event' || event.sessionId !== session.id) return;
+      const change: SessionChange = event.change;
+      if (change.type === 'state') {
+        if (json) emit({ type: 'state', state: change.state });
+        if (change.state === 'generating') sawWork = true;
+        if (change.state === 'crashed') done(EXIT.failed);
+        if (change.state === 'idle' && sawWork) finishTurn().then(done, done);
+        return;
+      }
+      if (change.type === 'entry') {
+        const known = kinds.has(change.entry.id);
+        kinds.set(change.entry.id, change.entry);
+        if (json) {
+          const entry = change.entry;
+          if (entry.kind === 'activity') return emit({ type: 'activity', entry });
+          if (known) return emit({ type: 'message.done', entryId: entry.id, status: entry.status });
+          emit({ type: 'message', entryId: entry.id, role: entry.role, status: entry.status });
+          // Every piece of text reaches a --json reader as a delta, the first one included.
+          if (entry.role === 'assistant' && entry.text) emit({ type: 'delta', entryId: entry.id, delta: entry.text });
+          return;
+        }
+        if (!known && change.entry.kind === 'message' && change.entry.role === 'assistant') process.stdout.write(change.entry.text);
+        if (!known && change.entry.kind === 'activity' && change.entry.activityKind === 'tool_call') {
+          process.stderr.write(`\n[tool] ${String(change.entry.data.tool ?? '')} ${String(change.entry.data.arguments ?? '')}\n`);
+        }
+        return;
+      }
+      const entry = kinds.get(change.entryId);
+      const isText = entry?.kind === 'message';
+      if (json) emit({ type: isText ? 'delta' : 'activity.delta', entryId: change.entryId, delta: change.text });
+      else if (isText) process.stdout.write(change.text);
+    });
+  });
+  turnId = (await host.call('sessions.send', { sessionId: session.id, text: prompt })).turnId;
+  return await finished;
 }
 
 // ── read and admin commands ───────────────────────────────────────────────────────────────────
 
-async function findWorkspace(host: Host, nameOrId: string | undefined): Promise<{ id: string; name: string }> {
+async function findWorkspace(host: HostClient, nameOrId: string | undefined): Promise<{ id: string; name: string }> {
   if (!nameOrId) throw new UsageError('Name the workspace (its name or id).');
   const all = await host.call('workspaces.list', {});
   const matches = all.filter((w) => w.id === nameOrId || w.name === nameOrId);
@@ -233,11 +272,23 @@ async function findWorkspace(host: Host, nameOrId: string | undefined): Promise<
   return matches[0];
 }
 
-async function workspacesCommand(host: Host, sub: string | undefined, args: string[], json: boolean): Promise<number> {
+/**
+ * Naming a workspace folder on the command line is the user's consent to what the GUI would ask
+ * about (its code, where its secrets go): say it in one line on stderr, then record it.
+ */
+async function consentByArgument(host: HostClient, workspaceId: string): Promise<void> {
+  const consent = await host.call('workspaces.launchConsent', { workspaceId });
+  if (consent.items.length === 0) return;
+  process.stderr.write(`dspatch: ${consent.summary} Naming the folder here is your consent.\n`);
+  await host.call('workspaces.consent', { workspaceId, fingerprint: consent.fingerprint });
+}
+
+async function workspacesCommand(host: HostClient, sub: string | undefined, args: string[], json: boolean): Promise<number> {
   switch (sub) {
     case 'add': {
       if (!args[0]) throw new UsageError('dspatch workspaces add DIR');
       const workspace = await host.call('workspaces.add', { dir: args[0] });
+      await consentByArgument(host, workspace.id);
       if (json) print(JSON.stringify(workspace));
       else print(`Added workspace '${workspace.name}' (${workspace.id}) from ${workspace.dir}`);
       return EXIT.ok;
@@ -277,7 +328,7 @@ async function workspacesCommand(host: Host, sub: string | undefined, args: stri
   }
 }
 
-async function sessionsCommand(host: Host, sub: string | undefined, args: string[], workspace: string | undefined, json: boolean): Promise<number> {
+async function sessionsCommand(host: HostClient, sub: string | undefined, args: string[], workspace: string | undefined, json: boolean): Promise<number> {
   switch (sub) {
     case 'list': {
       const workspaces = workspace ? [await findWorkspace(host, workspace)] : await host.call('workspaces.list', {});
@@ -289,8 +340,7 @@ async function sessionsCommand(host: Host, sub: string | undefined, args: string
     }
     case 'show': {
       if (!args[0]) throw new UsageError('dspatch sessions show ID');
-      const session = host.services.sessions.get(args[0]);
-      const messages = host.services.store.sessions.chatMessages(session.id);
+      const { session, messages } = await host.call('sessions.messages', { sessionId: args[0] });
       if (json) return print(JSON.stringify({ session, messages })), EXIT.ok;
       print(`${session.title || '(untitled)'} — ${session.agentKey}, ${session.state}`);
       for (const m of messages) {
@@ -304,7 +354,7 @@ async function sessionsCommand(host: Host, sub: string | undefined, args: string
   }
 }
 
-async function templatesCommand(host: Host, sub: string | undefined, args: string[], json: boolean): Promise<number> {
+async function templatesCommand(host: HostClient, sub: string | undefined, args: string[], json: boolean): Promise<number> {
   switch (sub) {
     case 'list': {
       const templates = await host.call('templates.list', {});
@@ -317,7 +367,9 @@ async function templatesCommand(host: Host, sub: string | undefined, args: strin
     }
     case 'add': {
       if (!args[0]) throw new UsageError('dspatch templates add DIR');
-      const template = await host.call('templates.add', { dir: args[0] });
+      // Naming the folder is the consent; stderr keeps --json output clean.
+      const template = await host.call('templates.add', { dir: args[0], confirm: true });
+      process.stderr.write(`dspatch: ${templateCodeNotice(template.dir)} Naming it here is your consent.\n`);
       print(json ? JSON.stringify(template) : `Added template '${template.name}' from ${template.dir}`);
       return EXIT.ok;
     }
@@ -332,7 +384,7 @@ async function templatesCommand(host: Host, sub: string | undefined, args: strin
   }
 }
 
-async function secretsCommand(host: Host, sub: string | undefined, args: string[]): Promise<number> {
+async function secretsCommand(host: HostClient, sub: string | undefined, args: string[]): Promise<number> {
   if (sub !== 'set' || !args[0] || !args[1]) throw new UsageError('dspatch secrets set WS KEY  (the value is read from standard input)');
   const workspace = await findWorkspace(host, args[0]);
   if (process.stdin.isTTY) process.stderr.write(`Value for ${args[1]} (input is not echoed to any log; end with Enter): `);
@@ -340,6 +392,40 @@ async function secretsCommand(host: Host, sub: string | undefined, args: string[
   if (!value) throw new UsageError('No value was given on standard input.');
   await host.call('secrets.set', { workspaceId: workspace.id, key: args[1], value });
   print(`Stored ${args[1]} for workspace '${workspace.name}'.`);
+  return EXIT.ok;
+}
+
+async function tasksCommand(host: HostClient, sub: string | undefined, args: string[], json: boolean): Promise<number> {
+  const sessionId = args[0];
+  if ((sub !== 'list' && sub !== 'flush') || !sessionId) throw new UsageError('dspatch tasks list SESSION | flush SESSION');
+  const board = await host.call(sub === 'flush' ? 'tasks.flush' : 'tasks.board', { sessionId });
+  if (json) {
+    const tasks = board.tasks.map((task) => ({ order: task.order, description: task.description, status: task.status, progresses: task.progresses, userPreferences: task.userPreferences }));
+    return print(JSON.stringify(tasks)), EXIT.ok;
+  }
+  if (board.tasks.length === 0) print('No tasks yet.');
+  for (const task of board.tasks) {
+    print(`${task.order}. [${task.status}] ${task.description}`);
+    for (const progress of task.progresses) print(`     - ${progress}`);
+    for (const preference of task.userPreferences) print(`     preference: ${preference}`);
+  }
+  const { pending, failed } = board.messages;
+  if (pending || failed) print(`${pending} messages waiting${failed ? `, ${failed} failed${board.lastError ? ` (${board.lastError})` : ''}` : ''}.`);
+  if (sub === 'list' && pending) print(`Run dspatch tasks flush ${sessionId} to extract them now.`);
+  return EXIT.ok;
+}
+
+async function toolsCommand(host: HostClient, sessionId: string | undefined, workspace: string | undefined, json: boolean): Promise<number> {
+  // Exactly one of the two.
+  if (Boolean(sessionId) === Boolean(workspace)) throw new UsageError('dspatch tools SESSION | --workspace WS');
+  const stats = await host.call('tools.stats', sessionId ? { sessionId } : { workspaceId: (await findWorkspace(host, workspace)).id });
+  if (json) return print(JSON.stringify(stats)), EXIT.ok;
+  if (stats.length === 0) return print('No tool calls yet.'), EXIT.ok;
+  const ms = (value: number | null) => (value === null ? '–' : `${value} ms`);
+  for (const tool of stats) {
+    print(`${tool.tool}: ${tool.calls} calls, ${tool.errors} errors (${Math.round(tool.errorRate * 100)}%), p50 ${ms(tool.p50Ms)}, p95 ${ms(tool.p95Ms)}`);
+    if (tool.lastError) print(`    last error (${new Date(tool.lastError.at).toISOString()}, session ${tool.lastError.sessionId}): ${tool.lastError.message.split('\n')[0]}`);
+  }
   return EXIT.ok;
 }
 

@@ -16,6 +16,8 @@ import { nodeVersionProblem } from './platform/runtime-check';
 import { installSecurityHandlers } from './platform/security';
 import { closeWithTimeout } from './platform/shutdown';
 import { UtilitySpawner } from './platform/utility-spawner';
+import { startControlServer } from './serve/host-socket';
+import type { ControlServer } from './serve/host-socket';
 
 const log = consoleLogger;
 const HOST_CLOSE_TIMEOUT_MS = 5_000;
@@ -27,6 +29,7 @@ const RENDERER_DIR = join(here, '..', 'renderer');
 
 const windows = new Set<BrowserWindow>();
 let host: Host | null = null;
+let control: ControlServer | null = null;
 let router: IpcRouter | null = null;
 let shutdown: 'running' | 'closing' | 'closed' = 'running';
 
@@ -76,6 +79,13 @@ async function start(): Promise<void> {
     },
   });
   router = createIpcRouter({ host, windows: () => [...windows], log });
+  // The CLI on this data folder goes through this host instead of opening the database beside it.
+  control = await startControlServer(host, dataDir).catch((error: unknown) => {
+    log.warn('Other dspatch commands cannot reach this app; they are refused while it runs', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return null;
+  });
   log.info('dspatch desktop started', {
     version: app.getVersion(),
     electron: process.versions.electron,
@@ -116,7 +126,11 @@ function main(): void {
     shutdown = 'closing';
     router?.dispose();
     const closing = host;
-    void closeWithTimeout(() => closing.close(), HOST_CLOSE_TIMEOUT_MS, log).then(() => {
+    const closingControl = control;
+    void closeWithTimeout(async () => {
+      await closingControl?.close();
+      await closing.close();
+    }, HOST_CLOSE_TIMEOUT_MS, log).then(() => {
       shutdown = 'closed';
       app.quit();
     });

@@ -1,7 +1,7 @@
 // The process side of the protocol: one agent process hosts many instances (conversations). Each
 // instance runs the agent function one turn at a time — idle → generating → (waiting_*) → idle —
 // queues input that arrives while it is busy, and survives both a failed and a stopped turn.
-import { AGENT_ENV, hostToAgentSchema, type ChatMessage, type HostToAgent, type InstanceState } from '../protocol';
+import { AGENT_ENV, hostToAgentSchema, PROTOCOL_LIMITS, truncateText, type ChatMessage, type HostToAgent, type InstanceState } from '../protocol';
 import type { AgentEnvironment, Context, ContextInit } from '../sdk/context';
 import type { HostPort } from './host-port';
 
@@ -16,6 +16,8 @@ export type ContextClass<C extends Context> = new (init: ContextInit) => C;
 export const SDK_VERSION = '0.1.0';
 /** How long a stopped turn may take to wind down before its generator is abandoned. */
 const STOPPED_TURN_GRACE_MS = 5000;
+/** When the host did not say: its default silence bound is six of these. */
+const DEFAULT_HEARTBEAT_MS = 20_000;
 
 interface QueuedInput {
   turnId: string;
@@ -45,6 +47,32 @@ export function readEnvironment(env: NodeJS.ProcessEnv): AgentEnvironment {
   };
 }
 
+/**
+ * While any turn runs, tells the host the process is alive. A timer, not agent output: a slow
+ * model call keeps beating; only a blocked event loop or a broken channel goes quiet, and the host
+ * kills a process that is silent while a turn is open.
+ */
+class Heartbeat {
+  #turns = 0;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly port: HostPort,
+    private readonly everyMs: number,
+  ) {}
+
+  begin(): void {
+    if (this.#turns++ > 0) return;
+    this.#timer = setInterval(() => this.port.send({ type: 'heartbeat', instanceId: null, turnId: null }), this.everyMs);
+  }
+
+  end(): void {
+    if (--this.#turns > 0 || !this.#timer) return;
+    clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}
+
 class Instance<C extends Context> {
   readonly ctx: C;
   #state: InstanceState = 'idle';
@@ -59,6 +87,7 @@ class Instance<C extends Context> {
     readonly id: string,
     private readonly fn: AgentFunction<C>,
     private readonly port: HostPort,
+    private readonly heartbeat: Heartbeat,
     ContextCtor: ContextClass<C>,
     environment: AgentEnvironment,
     history: ChatMessage[],
@@ -98,6 +127,15 @@ class Instance<C extends Context> {
   }
 
   async #runTurn(input: QueuedInput): Promise<void> {
+    this.heartbeat.begin();
+    try {
+      await this.#execute(input);
+    } finally {
+      this.heartbeat.end();
+    }
+  }
+
+  async #execute(input: QueuedInput): Promise<void> {
     await this.#waitForStoppedTurn();
     this.ctx.beginTurn(input.turnId, input.content, input.sender);
     this.#setState('generating');
@@ -130,7 +168,7 @@ class Instance<C extends Context> {
       status = 'failed';
       error = failure;
     }
-    this.port.send({ type: 'turn.done', instanceId: this.id, turnId: input.turnId, status, error });
+    this.port.send({ type: 'turn.done', instanceId: this.id, turnId: input.turnId, status, error: error && truncateText(error, PROTOCOL_LIMITS.log) });
     this.#setState('idle');
   }
 
@@ -186,6 +224,7 @@ export function describeError(error: unknown): string {
 export function serveAgent<C extends Context>(port: HostPort, ContextCtor: ContextClass<C>, fn: AgentFunction<C>): void {
   const environment = readEnvironment(process.env);
   const instances = new Map<string, Instance<C>>();
+  const heartbeat = new Heartbeat(port, Number(process.env[AGENT_ENV.heartbeatMs]) || DEFAULT_HEARTBEAT_MS);
 
   const hostLog = (message: string, level: 'warn' | 'error' = 'warn') =>
     port.send({ type: 'log', instanceId: null, turnId: null, level, message });
@@ -203,14 +242,19 @@ export function serveAgent<C extends Context>(port: HostPort, ContextCtor: Conte
     switch (message.type) {
       case 'instance.spawn': {
         if (instances.has(message.instanceId)) return;
-        const instance = new Instance(message.instanceId, fn, port, ContextCtor, environment, message.history ?? []);
+        const instance = new Instance(message.instanceId, fn, port, heartbeat, ContextCtor, environment, message.history ?? []);
         instances.set(message.instanceId, instance);
         port.send({ type: 'state', instanceId: message.instanceId, turnId: null, state: 'idle' });
         return;
       }
       case 'input': {
         const instance = instances.get(message.instanceId);
-        if (!instance) return hostLog(`Input for unknown instance ${message.instanceId} was dropped.`);
+        if (!instance) {
+          // The host counts this turn as open until it hears how it ended.
+          const error = `This agent process has no conversation ${message.instanceId}; the message was not run.`;
+          port.send({ type: 'turn.done', instanceId: message.instanceId, turnId: message.turnId, status: 'failed', error });
+          return hostLog(error);
+        }
         instance.enqueue({ turnId: message.turnId, content: message.content, sender: message.sender });
         return;
       }

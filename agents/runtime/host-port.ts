@@ -2,7 +2,7 @@
 // Node's IPC channel (`process.send`) in a forked child. Outgoing messages are stamped with the
 // per-process seq and sent once per event-loop turn, with runs of text deltas to the same message
 // merged into one: a token stream costs one IPC message per turn, not one per token.
-import type { AgentOutgoing, AgentToHost } from '../protocol';
+import { PROTOCOL_LIMITS, type AgentOutgoing, type AgentToHost } from '../protocol';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -64,6 +64,8 @@ function canMerge(a: AgentOutgoing, b: AgentOutgoing): a is Extract<AgentOutgoin
     a.messageId === b.messageId &&
     a.instanceId === b.instanceId &&
     a.turnId === b.turnId &&
-    a.role === b.role
+    a.role === b.role &&
+    // The host refuses a message over the bound: a long run of deltas goes as several.
+    a.content.length + b.content.length <= PROTOCOL_LIMITS.text
   );
 }

@@ -1,7 +1,7 @@
 // The base agent context: what every agent function receives as `ctx`. It turns calls like
 // `ctx.message(...)` into protocol messages for the current turn, and blocks on inquiries and
 // talk_to requests until the host answers.
-import { newId, type ActivityKind, type AgentOutgoing, type ChatMessage, type InstanceState, type LogLevel } from '../protocol';
+import { jsonLength, newId, PROTOCOL_LIMITS, splitText, truncateText, type ActivityKind, type AgentOutgoing, type ChatMessage, type InstanceState, type LogLevel } from '../protocol';
 import { LOG_LEVELS } from '../protocol';
 
 /** What the process knows about its agent, from the env the host set. */
@@ -106,14 +106,17 @@ export class Context {
     if (!(LOG_LEVELS as readonly string[]).includes(level)) {
       throw new Error(`Unknown log level "${String(level)}": use one of ${LOG_LEVELS.join(', ')}.`);
     }
-    this.#send({ type: 'log', level, message: String(message) });
+    this.#send({ type: 'log', level, message: truncateText(String(message), PROTOCOL_LIMITS.log) });
   }
 
   newMessageId(): string {
     return newId();
   }
 
-  /** Sends text to the timeline. Deltas with the same id append to one message. Returns the id. */
+  /**
+   * Sends text to the timeline. Deltas with the same id append to one message. Returns the id.
+   * Text over the protocol's per-message bound goes as several deltas of the same message.
+   */
   message(content: string, options: { id?: string; isDelta?: boolean; role?: 'assistant' | 'user' } = {}): string {
     const messageId = options.id ?? newId();
     const turn = this.#turn;
@@ -122,27 +125,32 @@ export class Context {
       const before = options.isDelta ? (turn.assistantText.get(messageId) ?? '') : '';
       turn.assistantText.set(messageId, before + content);
     }
-    this.#send({
-      type: 'message',
-      messageId,
-      role: options.role ?? 'assistant',
-      content,
-      isDelta: options.isDelta ?? false,
-    });
+    splitText(content, PROTOCOL_LIMITS.text).forEach((piece, index) =>
+      this.#send({
+        type: 'message',
+        messageId,
+        role: options.role ?? 'assistant',
+        content: piece,
+        isDelta: index > 0 || (options.isDelta ?? false),
+      }),
+    );
     return messageId;
   }
 
-  /** Records a tool call, tool result, reasoning, … Deltas append `data.text`. Returns the id. */
+  /**
+   * Records a tool call, tool result, reasoning, … Deltas append `data.text`. Returns the id. Data
+   * over the protocol's bound (a huge tool result) is recorded with its longest texts shortened.
+   */
   activity(kind: ActivityKind, data: Record<string, unknown>, options: { id?: string; isDelta?: boolean } = {}): string {
     const activityId = options.id ?? newId();
-    this.#send({ type: 'activity', activityId, kind, data, isDelta: options.isDelta ?? false });
+    this.#send({ type: 'activity', activityId, kind, data: fitActivityData(data), isDelta: options.isDelta ?? false });
     return activityId;
   }
 
   usage(report: UsageReport): void {
     this.#send({
       type: 'usage',
-      model: report.model,
+      model: truncateText(report.model, PROTOCOL_LIMITS.name),
       requests: report.requests ?? 1,
       inputTokens: report.inputTokens,
       cachedInputTokens: report.cachedInputTokens ?? 0,
@@ -166,6 +174,12 @@ export class Context {
     if (suggestions.length < 2 || suggestions.length > 4) {
       throw new Error('An inquiry needs 2 to 4 suggestions, the recommended one first.');
     }
+    tooLong('The inquiry text', markdown, PROTOCOL_LIMITS.markdown);
+    for (const suggestion of suggestions) tooLong('A suggestion', suggestion, PROTOCOL_LIMITS.suggestion);
+    for (const file of files) tooLong('A file path', file, PROTOCOL_LIMITS.path);
+    if (files.length > PROTOCOL_LIMITS.files) {
+      throw new Error(`An inquiry may name at most ${PROTOCOL_LIMITS.files} files; it named ${files.length}. Name the most relevant ones.`);
+    }
     const inquiryId = newId();
     this.activity('inquiry.request', { inquiryId, markdown, suggestions, files }, { id: inquiryId });
     const answer = await this.#wait(inquiryId, 'waiting_for_inquiry', () =>
@@ -179,16 +193,17 @@ export class Context {
 
   /** Sends `text` to a peer agent and waits for its reply. */
   async talkTo(peer: string, text: string, options: { continue?: boolean } = {}): Promise<string> {
-    if (!this.availableAgents.includes(peer)) {
+    if (!this.availableAgents.includes(peer) || peer === this.agentKey) {
       throw new Error(`"${peer}" is not a peer of ${this.agentKey}; peers: ${this.availableAgents.join(', ') || 'none'}.`);
     }
+    tooLong(`The message to ${peer}`, text, PROTOCOL_LIMITS.text);
     const requestId = newId();
     const continueConversation = options.continue ?? true;
     this.activity('talk_to.request', { requestId, peer, text, continueConversation }, { id: requestId });
     const answer = await this.#wait(requestId, 'waiting_for_agent', () =>
       this.#send({ type: 'talk_to.request', requestId, peer, text, continueConversation }),
     );
-    if (answer.error) throw new Error(`${peer} could not answer: ${answer.error}`);
+    if (answer.error) throw new Error(`Could not talk to ${peer}: ${answer.error}`);
     this.activity('talk_to.response', { requestId, peer, response: answer.text ?? '' });
     return answer.text ?? '';
   }
@@ -263,3 +278,30 @@ export class Context {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Refuses text the host would refuse, with a message the model can act on. */
+function tooLong(what: string, text: string, max: number): void {
+  if (text.length > max) throw new Error(`${what} is ${text.length} characters; the limit is ${max}. Shorten it.`);
+}
+
+/**
+ * Activity data within the protocol's bound: while it is over, its longest string field is
+ * shortened (with a note). Data that is still over, or not JSON, is replaced by a note.
+ */
+function fitActivityData(data: Record<string, unknown>): Record<string, unknown> {
+  const max = PROTOCOL_LIMITS.activityData;
+  let length = jsonLength(data);
+  if (length !== null && length <= max) return data;
+  const fitted = { ...data };
+  for (let round = 0; length !== null && length > max && round < 8; round++) {
+    const longest = Object.entries(fitted)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .sort((a, b) => b[1].length - a[1].length)[0];
+    if (!longest) break;
+    // JSON escaping can make a string longer than its length: keep a margin.
+    fitted[longest[0]] = truncateText(longest[1], Math.max(0, Math.floor((longest[1].length - (length - max)) * 0.9)));
+    length = jsonLength(fitted);
+  }
+  if (length !== null && length <= max) return fitted;
+  return { note: `This record was too large to keep (over ${max} characters as JSON, or not JSON).` };
+}

@@ -4,3 +4,4 @@ export { Context, TurnInterruptedError } from './context';
 export type { AgentEnvironment, InquiryAnswer, UsageReport } from './context';
 export type { AgentFunction } from '../runtime/agent-runtime';
 export * from './openai-context';
+export { tool } from './tool';

@@ -8,6 +8,7 @@
 // - usage of every model call (`response_done`) → `ctx.usage`.
 import type { RunItem, RunStreamEvent } from '@openai/agents';
 import type { Context } from './context';
+import { DEFAULT_TOOL_ERROR, takeToolFailure } from './tool';
 
 type TokenDetails = Record<string, number> | Record<string, number>[] | undefined;
 
@@ -155,10 +156,13 @@ export class StreamBridge {
       }
       case 'tool_call_output_item': {
         const raw = item.rawItem as { type: string; callId?: string; id?: string; name?: string };
+        const callId = raw.callId ?? raw.id ?? '';
+        const output = typeof item.output === 'string' ? item.output : JSON.stringify(item.output);
         this.#ctx.activity('tool_result', {
-          callId: raw.callId ?? raw.id ?? '',
+          callId,
           tool: raw.name ?? raw.type,
-          output: typeof item.output === 'string' ? item.output : JSON.stringify(item.output),
+          output,
+          ...(takeToolFailure(callId) || isErrorOutput(output) ? { isError: true } : {}),
         });
         return;
       }
@@ -209,4 +213,19 @@ function modelName(providerData: Record<string, unknown> | undefined): string | 
   const response = providerData.response;
   if (isRecord(response) && typeof response.model === 'string' && response.model) return response.model;
   return undefined;
+}
+
+/**
+ * A result that says it failed: the Agents SDK's text for a thrown tool, or a JSON object with an
+ * `error` message or `isError: true` (the shape MCP tools and many APIs use).
+ */
+function isErrorOutput(output: string): boolean {
+  if (output === DEFAULT_TOOL_ERROR) return true;
+  if (!output.startsWith('{')) return false;
+  try {
+    const value = JSON.parse(output) as { error?: unknown; isError?: unknown };
+    return value.isError === true || (typeof value.error === 'string' && value.error !== '');
+  } catch {
+    return false;
+  }
 }

@@ -5,14 +5,19 @@ import type {
   AgentNode,
   ApiKeySummary,
   AppInfo,
+  ChatMessage,
   InquirySummary,
+  LaunchConsent,
   LogEntry,
   SessionChange,
   SessionSnapshot,
   SessionState,
   SessionSummary,
+  TaskBoard,
+  TaskExtractionStatus,
   TemplateSummary,
   TimelineEntry,
+  ToolStats,
   UsageRecord,
   UsageSummaryRow,
   WorkspaceDetail,
@@ -22,8 +27,14 @@ import type {
 
 const id = z.string().min(1).max(200);
 const text = z.string().max(1_000_000);
-const secretValue = z.string().min(1).max(100_000);
-const envKey = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+// Every field has a maximum so the largest valid request, fully escaped, fits in one WebSocket frame
+// (MAX_FRAME_BYTES in electron/serve/host-socket.ts; test/integration/hostile/ws-server.test.ts checks it).
+const secretValue = z.string().min(1).max(16_384);
+const envKey = z.string().max(128).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a valid environment variable name');
+export const MAX_SECRETS_PER_REQUEST = 64;
+const secretMap = z
+  .record(envKey, secretValue)
+  .refine((secrets) => Object.keys(secrets).length <= MAX_SECRETS_PER_REQUEST, `must hold at most ${MAX_SECRETS_PER_REQUEST} secrets`);
 
 /** Request schemas, one per method. Every request is parsed with its schema before a service sees it. */
 export const requestSchemas = {
@@ -40,29 +51,43 @@ export const requestSchemas = {
   'workspaces.create': z.object({
     dir: z.string().min(1).max(4096),
     yaml: text,
-    secrets: z.record(envKey, secretValue),
+    secrets: secretMap,
     overwrite: z.boolean(),
   }),
-  'workspaces.update': z.object({ workspaceId: id, yaml: text, secrets: z.record(envKey, secretValue) }),
+  'workspaces.update': z.object({ workspaceId: id, yaml: text, secrets: secretMap }),
   'workspaces.remove': z.object({ workspaceId: id }),
-  'workspaces.launch': z.object({ workspaceId: id }),
+  /** Refused with consent_required until workspaces.consent confirmed what launchConsent lists. */
+  'workspaces.launch': z.object({
+    workspaceId: id,
+    /** false: start the agent processes but open no conversation (the CLI opens its own). */
+    autoStart: z.boolean().optional(),
+    /** Values for required keys that are not stored, for this launch only (the CLI's shell env); never stored. */
+    env: z.record(envKey, secretValue).optional(),
+  }),
+  /** What the user must still confirm before the workspace runs: its code, where its secrets go. */
+  'workspaces.launchConsent': z.object({ workspaceId: id }),
+  /** Confirms the items launchConsent (or a consent_required error) listed under this fingerprint. */
+  'workspaces.consent': z.object({ workspaceId: id, fingerprint: z.string().max(64).regex(/^[0-9a-f]{64}$/, 'must be a fingerprint from launchConsent') }),
   'workspaces.stop': z.object({ workspaceId: id }),
 
   'secrets.set': z.object({ workspaceId: id, key: envKey, value: secretValue }),
   'secrets.remove': z.object({ workspaceId: id, key: envKey }),
 
   'apiKeys.list': z.object({}),
-  'apiKeys.set': z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), value: secretValue }),
+  'apiKeys.set': z.object({ name: z.string().max(64).regex(/^[A-Za-z0-9_.-]{1,64}$/), value: secretValue }),
   'apiKeys.remove': z.object({ name: z.string().min(1).max(64) }),
 
   'templates.list': z.object({}),
   'templates.readme': z.object({ name: z.string().min(1).max(200) }),
-  'templates.add': z.object({ dir: z.string().min(1).max(4096) }),
+  /** `confirm`: the user agreed that this folder's code runs with their rights; without it, consent_required. */
+  'templates.add': z.object({ dir: z.string().min(1).max(4096), confirm: z.boolean().optional() }),
   'templates.remove': z.object({ name: z.string().min(1).max(200) }),
 
   'sessions.list': z.object({ workspaceId: id }),
   'sessions.open': z.object({ sessionId: id, limit: z.number().int().min(1).max(5000).optional() }),
   'sessions.history': z.object({ sessionId: id, beforeEntryId: id, limit: z.number().int().min(1).max(5000) }),
+  /** The whole conversation in OpenAI chat format, oldest first (`dspatch sessions show`). */
+  'sessions.messages': z.object({ sessionId: id }),
   'sessions.create': z.object({ workspaceId: id, agentKey: z.string().min(1).max(200) }),
   'sessions.send': z.object({ sessionId: id, text: text.min(1) }),
   'sessions.interrupt': z.object({ sessionId: id }),
@@ -82,6 +107,24 @@ export const requestSchemas = {
   }),
   'usage.list': z.object({ workspaceId: id.optional(), limit: z.number().int().min(1).max(5000).optional() }),
   'usage.summary': z.object({ workspaceId: id.optional() }),
+
+  /** A conversation's tasks, progress, preferences and extraction status. */
+  'tasks.board': z.object({ sessionId: id }),
+  /** Runs the pending extraction now; resolves when it has finished. */
+  'tasks.flush': z.object({ sessionId: id }),
+  /** Failed messages go back to pending and are extracted now. */
+  'tasks.retry': z.object({ sessionId: id }),
+  'tasks.settings': z.object({}),
+  'tasks.updateSettings': z.object({
+    enabled: z.boolean().optional(),
+    model: z.string().trim().min(1).max(200).optional(),
+    baseUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
+    apiKeyName: z.string().max(64).regex(/^[A-Za-z0-9_.-]{1,64}$/).nullable().optional(),
+    maxPending: z.number().int().min(1).max(256).optional(),
+    idleSeconds: z.number().min(0.1).max(3600).optional(),
+  }),
+  /** Calls, errors and durations per tool, for one conversation or a whole workspace. */
+  'tools.stats': z.union([z.object({ sessionId: id }).strict(), z.object({ workspaceId: id }).strict()]),
 } as const;
 
 export type HostMethod = keyof typeof requestSchemas;
@@ -98,6 +141,8 @@ export interface HostResponses {
   'workspaces.update': WorkspaceSummary;
   'workspaces.remove': { ok: true };
   'workspaces.launch': { runId: string; sessions: SessionSummary[] };
+  'workspaces.launchConsent': LaunchConsent;
+  'workspaces.consent': { ok: true };
   'workspaces.stop': { ok: true };
   'secrets.set': { ok: true };
   'secrets.remove': { ok: true };
@@ -111,6 +156,7 @@ export interface HostResponses {
   'sessions.list': SessionSummary[];
   'sessions.open': SessionSnapshot;
   'sessions.history': { entries: TimelineEntry[]; hasMore: boolean };
+  'sessions.messages': { session: SessionSummary; messages: ChatMessage[] };
   'sessions.create': SessionSummary;
   'sessions.send': { turnId: string };
   'sessions.interrupt': { ok: true };
@@ -119,6 +165,12 @@ export interface HostResponses {
   'logs.list': LogEntry[];
   'usage.list': UsageRecord[];
   'usage.summary': { byModel: UsageSummaryRow[]; total: UsageSummaryRow };
+  'tasks.board': TaskBoard;
+  'tasks.flush': TaskBoard;
+  'tasks.retry': TaskBoard;
+  'tasks.settings': TaskExtractionStatus;
+  'tasks.updateSettings': TaskExtractionStatus;
+  'tools.stats': ToolStats[];
 }
 
 export interface ValidationProblem {
@@ -145,7 +197,8 @@ export type HostEvent =
   | { type: 'workspace.updated'; workspaceId: string; runStatus: RunStatus | null }
   | { type: 'workspaces.changed' }
   | { type: 'inquiry.updated'; inquiry: InquirySummary }
-  | { type: 'log.appended'; entry: LogEntry };
+  | { type: 'log.appended'; entry: LogEntry }
+  | { type: 'task.updated'; board: TaskBoard };
 
 export type { SessionState };
 
@@ -156,6 +209,7 @@ export type HostErrorCode =
   | 'conflict'
   | 'invalid_config'
   | 'missing_secret'
+  | 'consent_required'
   | 'not_running'
   | 'not_supported'
   | 'internal';
@@ -163,7 +217,10 @@ export type HostErrorCode =
 export interface HostErrorPayload {
   code: HostErrorCode;
   message: string;
-  /** For missing_secret: { workspaceId, key, agent }. For invalid_config: { problems }. */
+  /**
+   * For missing_secret: { workspaceId, key, agent }. For invalid_config: { problems }. For
+   * consent_required: a LaunchConsent (workspaces), or { items } (templates.add without confirm).
+   */
   details?: Record<string, unknown>;
 }
 

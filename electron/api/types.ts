@@ -116,15 +116,19 @@ export interface LogEntry {
   sessionId: string | null;
   agentKey: string | null;
   level: LogLevel;
-  source: 'agent' | 'host' | 'stdout' | 'stderr';
+  source: 'agent' | 'host' | 'stdout' | 'stderr' | 'tasks';
   message: string;
   createdAt: number;
 }
+
+/** Who made a model call: an agent, or the task extractor watching its conversation. */
+export type UsageSource = 'agent' | 'tasks';
 
 export interface UsageRecord {
   id: string;
   sessionId: string | null;
   agentKey: string;
+  source: UsageSource;
   model: string;
   requests: number;
   inputTokens: number;
@@ -136,6 +140,8 @@ export interface UsageRecord {
 
 export interface UsageSummaryRow {
   model: string;
+  /** Absent on the total row. */
+  source?: UsageSource;
   requests: number;
   inputTokens: number;
   cachedInputTokens: number;
@@ -168,6 +174,22 @@ export interface TemplateSummary {
   error: string | null;
 }
 
+/** One thing the user confirms before a workspace runs; `text` says it in words, e.g. "sends saved key 'Work' to api.example.com". */
+export type ConsentItem =
+  | { kind: 'code'; dir: string; text: string }
+  /** `host` null: the agent's default endpoint. */
+  | { kind: 'key'; secret: string; savedKey: boolean; host: string | null; text: string };
+
+export interface LaunchConsent {
+  workspaceId: string;
+  /** What is not confirmed yet; empty when the workspace may launch. */
+  items: ConsentItem[];
+  /** Sent back with workspaces.consent to confirm exactly these items. */
+  fingerprint: string;
+  /** The items in one sentence, e.g. for the command line; '' when there are none. */
+  summary: string;
+}
+
 export interface ApiKeySummary {
   name: string;
   hint: string | null;
@@ -175,3 +197,74 @@ export interface ApiKeySummary {
 }
 
 export type { ChatMessage };
+
+export type TaskStatus = 'pending' | 'running' | 'success' | 'failed';
+export type ExtractionStatus = 'pending' | 'running' | 'success' | 'failed';
+
+/** A request of the user's, as the task extractor keeps it for one conversation. */
+export interface TaskSummary {
+  id: string;
+  sessionId: string;
+  /** 1-based place in the session's list. */
+  order: number;
+  description: string;
+  status: TaskStatus;
+  progresses: string[];
+  userPreferences: string[];
+  /** Ids of the conversation's messages that belong to this task, oldest first. */
+  messageIds: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Where a session's task extraction stands. */
+export interface TaskBoard {
+  sessionId: string;
+  tasks: TaskSummary[];
+  /** Preferences of the user seen in this conversation, with or without a task. */
+  userPreferences: string[];
+  /** Messages by extraction status. */
+  messages: Record<ExtractionStatus, number>;
+  /** Whether a pass is running now. */
+  extracting: boolean;
+  /** Why the last pass failed, while its messages wait for a retry. */
+  lastError: string | null;
+}
+
+export interface TaskSettings {
+  enabled: boolean;
+  model: string;
+  /** An OpenAI-compatible base URL (Chat Completions); null for the OpenAI API. */
+  baseUrl: string | null;
+  /** The saved API key (Settings → API keys) the extractor uses. */
+  apiKeyName: string | null;
+  /** A pass runs at once when this many messages are pending… */
+  maxPending: number;
+  /** …otherwise this long after the last message. */
+  idleSeconds: number;
+}
+
+export interface TaskExtractionStatus {
+  settings: TaskSettings;
+  /** Settings the host's environment overrides (DSPATCH_TASKS_*). */
+  overridden: (keyof TaskSettings)[];
+  active: boolean;
+  /** Why extraction is off and how to turn it on; null while it is on. */
+  inactiveReason: string | null;
+}
+
+/** One tool's record in a session or a workspace. */
+export interface ToolStats {
+  tool: string;
+  calls: number;
+  /** Calls with a result (the rest are running, or were cut off). */
+  finished: number;
+  errors: number;
+  /** errors / finished. */
+  errorRate: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  /** Where in its conversation the last failure is. */
+  lastError: { message: string; sessionId: string; activityId: string; at: number } | null;
+  lastCall: { sessionId: string; activityId: string; at: number };
+}

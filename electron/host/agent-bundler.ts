@@ -1,10 +1,13 @@
 // Bundles a template's TypeScript entry point with the `dspatch` SDK (and everything it imports)
 // into one CommonJS file a plain Node or Electron utility process can run. Bundles are cached by a
-// hash of their inputs, so a relaunch costs a hash, not a build.
+// hash of their inputs, so a relaunch costs a hash, not a build. The cache is only trusted as far
+// as its content: each bundle's sha256 is recorded beside it and checked before every run, and a
+// bundle that no longer matches (edited, truncated, replaced) is rebuilt, never run.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build, version as esbuildVersion } from 'esbuild';
+import { preparePrivateDir } from './data-dir';
 import { HostError } from './errors';
 
 export interface BundleRequest {
@@ -15,6 +18,8 @@ export interface BundleRequest {
   cacheDir: string;
   /** Where bare imports (`@openai/agents`, `zod`, …) resolve from: the app's node_modules. */
   nodeModulesDir: string;
+  /** Told when a cached bundle failed its check and is rebuilt. Default: console.warn. */
+  warn?: (message: string) => void;
 }
 
 const SOURCE_FILE = /\.(ts|tsx|js|mjs|cjs|json)$/;
@@ -35,9 +40,14 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
   hashTree(hash, request.agentsDir, join(request.agentsDir, 'templates'));
   const key = hash.digest('hex').slice(0, 24);
   const outFile = join(request.cacheDir, `agent-${key}.cjs`);
-  if (existsSync(outFile)) return outFile;
+  const hashFile = `${outFile}.sha256`;
+  if (existsSync(outFile)) {
+    const problem = checkBundle(outFile, hashFile);
+    if (!problem) return outFile;
+    (request.warn ?? console.warn)(`The cached agent bundle ${outFile} ${problem}; it was not run and is being rebuilt.`);
+  }
 
-  mkdirSync(request.cacheDir, { recursive: true });
+  preparePrivateDir(request.cacheDir);
   const tempFile = `${outFile}.${process.pid}.tmp`;
   try {
     await build({
@@ -58,9 +68,29 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
     const detail = error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n') : String(error);
     throw new HostError('invalid_config', `The agent ${relative(process.cwd(), entryPath)} does not build:\n${detail}`);
   }
+  // Like everything in the data folder, readable by this user only (esbuild writes 0644).
+  chmodSync(tempFile, 0o600);
+  // The hash first: a bundle without its hash beside it fails the check and is rebuilt.
+  writeFileSync(`${hashFile}.${process.pid}.tmp`, sha256(readFileSync(tempFile)), { mode: 0o600 });
+  renameSync(`${hashFile}.${process.pid}.tmp`, hashFile);
   // Rename is atomic: a concurrent launch never runs a half-written bundle.
   renameSync(tempFile, outFile);
   return outFile;
+}
+
+/** Why a cached bundle may not run, or null when its content is what was built. */
+function checkBundle(bundleFile: string, hashFile: string): string | null {
+  let recorded: string;
+  try {
+    recorded = readFileSync(hashFile, 'utf8').trim();
+  } catch {
+    return 'has no recorded hash';
+  }
+  return sha256(readFileSync(bundleFile)) === recorded ? null : 'does not match its recorded sha256 (it changed on disk)';
+}
+
+function sha256(content: Buffer): string {
+  return createHash('sha256').update(content).digest('hex');
 }
 
 function hashTree(hash: ReturnType<typeof createHash>, dir: string, skip?: string): void {

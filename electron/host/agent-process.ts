@@ -1,8 +1,15 @@
 // One agent process: spawned through the Spawner, every message validated before anyone trusts
-// it, stdout/stderr captured line by line with a bounded tail for crash reports.
+// it, stdout/stderr captured line by line with a bounded tail for crash reports. The process is
+// untrusted code: nothing it sends may throw out of here, and a process that goes silent while a
+// turn is open (its runtime sends heartbeats while one runs) is killed and reported as stalled.
 import { agentToHostSchema, type AgentToHost, type HostToAgent } from '../../agents/protocol';
 import type { AgentChild, SpawnOptions, Spawner } from './ports';
 
+/**
+ * How far a seq may run ahead of the last accepted one. The runtime counts +1 per message; a gap
+ * only comes from messages that never arrived, so a bigger jump is a forged or broken counter.
+ */
+export const MAX_SEQ_GAP = 1000;
 const TAIL_LINES = 40;
 const MAX_LINE_LENGTH = 2000;
 /** Output beyond this many lines per second is counted, not stored: a chatty agent can't flood the log. */
@@ -15,12 +22,28 @@ export interface AgentProcessEvents {
   invalid(problem: string): void;
   output(stream: 'stdout' | 'stderr', line: string): void;
   exit(exit: { code: number | null; signal: string | null; error?: string; expected: boolean; tail: string[] }): void;
+  /**
+   * Handling something the process sent threw; it was dropped and the process keeps being served.
+   * `message` is set when the message itself was valid.
+   */
+  failed(type: string, error: unknown, message?: AgentToHost): void;
+  /** Nothing arrived for `silenceMs` while a turn was open; the process is being killed. */
+  stalled(silenceMs: number): void;
+}
+
+export interface AgentProcessOptions {
+  /** How long the process may stay silent while a turn is open before it is killed. */
+  silenceMs: number;
 }
 
 export class AgentProcess {
   readonly #child: AgentChild;
   readonly #tail: string[] = [];
   #lastSeq = 0;
+  /** `${instanceId}:${turnId}` of every input sent whose `turn.done` has not arrived. */
+  readonly #openTurns = new Set<string>();
+  #lastHeard = Date.now();
+  #watchdog: NodeJS.Timeout | null = null;
   #stopping = false;
   #alive = true;
   #ready: Promise<void>;
@@ -32,6 +55,7 @@ export class AgentProcess {
     spawner: Spawner,
     options: SpawnOptions,
     private readonly events: AgentProcessEvents,
+    private readonly limits: AgentProcessOptions,
   ) {
     this.#ready = new Promise((resolve) => (this.#markReady = resolve));
     this.#child = spawner.spawn(options);
@@ -40,8 +64,9 @@ export class AgentProcess {
     this.#child.onMessage((raw) => this.#receive(raw));
     this.#child.onExit((exit) => {
       this.#alive = false;
+      this.#stopWatchdog();
       this.#markReady();
-      events.exit({ ...exit, expected: this.#stopping, tail: [...this.#tail] });
+      this.#safely('exit', () => events.exit({ ...exit, expected: this.#stopping, tail: [...this.#tail] }));
       markExited();
     });
     this.#captureLines(this.#child.stdout, 'stdout');
@@ -65,10 +90,11 @@ export class AgentProcess {
     if (!this.#alive) return false;
     try {
       this.#child.send(message);
-      return true;
     } catch {
       return false;
     }
+    if (message.type === 'input') this.#turnOpened(`${message.instanceId}:${message.turnId}`);
+    return true;
   }
 
   /** Asks the process to leave, then kills it if it has not within the grace period. */
@@ -82,21 +108,85 @@ export class AgentProcess {
   }
 
   #receive(raw: unknown): void {
-    const parsed = agentToHostSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const type = typeof raw === 'object' && raw && 'type' in raw ? String((raw as { type: unknown }).type) : 'unknown';
-      this.events.invalid(`type "${type}": ${issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid'}`);
-      return;
+    this.#lastHeard = Date.now();
+    const type = typeof raw === 'object' && raw && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 100) : 'unknown';
+    let message: AgentToHost | undefined;
+    try {
+      const parsed = agentToHostSchema.safeParse(raw);
+      if (!parsed.success) {
+        // A refused message still used its seq, if it had a plausible one: later ones must not look like a jump.
+        const seq = (raw as { seq?: unknown } | null)?.seq;
+        if (typeof seq === 'number' && this.#seqProblem(seq) === null) this.#lastSeq = seq;
+        const issue = parsed.error.issues[0];
+        const problem = issue ? `${issue.path.join('.') || 'message'}: ${issue.message}` : 'invalid';
+        this.events.invalid(`type "${type}": ${problem.slice(0, MAX_LINE_LENGTH)}`);
+        return;
+      }
+      const problem = this.#seqProblem(parsed.data.seq);
+      if (problem) {
+        this.events.invalid(`type "${type}": ${problem}`);
+        return;
+      }
+      message = parsed.data;
+      this.#lastSeq = message.seq;
+      if (message.type === 'ready') this.#markReady();
+      if (message.type === 'turn.done') this.#turnClosed(`${message.instanceId}:${message.turnId}`);
+      this.events.message(message);
+    } catch (error) {
+      this.events.failed(type, error, message);
     }
-    const message = parsed.data;
-    if (message.seq <= this.#lastSeq) {
-      this.events.invalid(`type "${message.type}": seq ${message.seq} is not after ${this.#lastSeq}; dropped as a duplicate`);
-      return;
+  }
+
+  #seqProblem(seq: number): string | null {
+    if (seq <= this.#lastSeq) return `seq ${seq} is not after ${this.#lastSeq}; dropped as a duplicate`;
+    if (seq > this.#lastSeq + MAX_SEQ_GAP) return `seq ${seq} jumps more than ${MAX_SEQ_GAP} past ${this.#lastSeq}; refused`;
+    return null;
+  }
+
+  /** Runs a handler of something the process sent; whatever it throws stays here. */
+  #safely(type: string, handle: () => void): void {
+    try {
+      handle();
+    } catch (error) {
+      this.events.failed(type, error);
     }
-    this.#lastSeq = message.seq;
-    if (message.type === 'ready') this.#markReady();
-    this.events.message(message);
+  }
+
+  // ── the turn watchdog ───────────────────────────────────────────────────────────────────────
+
+  #turnOpened(key: string): void {
+    this.#openTurns.add(key);
+    if (this.#watchdog) return;
+    this.#lastHeard = Date.now();
+    const every = Math.max(10, Math.floor(this.limits.silenceMs / 4));
+    let lastCheck = Date.now();
+    this.#watchdog = setInterval(() => {
+      const now = Date.now();
+      // A late check means the host itself was blocked: messages may be waiting unread.
+      const hostWasBusy = now - lastCheck > 2 * every;
+      lastCheck = now;
+      if (hostWasBusy) this.#lastHeard = now;
+      else if (now - this.#lastHeard > this.limits.silenceMs) this.#stall();
+    }, every);
+    this.#watchdog.unref();
+  }
+
+  #turnClosed(key: string): void {
+    this.#openTurns.delete(key);
+    if (this.#openTurns.size === 0) this.#stopWatchdog();
+  }
+
+  #stopWatchdog(): void {
+    if (this.#watchdog) clearInterval(this.#watchdog);
+    this.#watchdog = null;
+  }
+
+  #stall(): void {
+    this.#stopWatchdog();
+    this.#openTurns.clear();
+    this.#safely('stall', () => this.events.stalled(this.limits.silenceMs));
+    // A blocked event loop never reads `signal.terminate`: kill at once.
+    this.#child.kill();
   }
 
   #captureLines(stream: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr'): void {

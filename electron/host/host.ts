@@ -1,11 +1,11 @@
 // The host's composition root, free of Electron: the store, services and supervisor behind one
 // `handle(method, request)` that validates every request before any service sees it. Electron main,
 // browser mode and the CLI each create one with their own Spawner and SecretCipher.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { requestSchemas, type HostErrorPayload, type HostEvent, type HostMethod, type HostRequest, type HostResponses } from '../api/contract';
 import { Store } from '../store/store';
+import { claimDataDir } from './data-dir';
 import { HostError } from './errors';
 import { createLogger, type Logger } from './logger';
 import type { SecretCipher, Spawner } from './ports';
@@ -13,6 +13,7 @@ import { Redactor } from './redactor';
 import { SecretService } from './secret-service';
 import { SessionService } from './session-service';
 import { SessionWriter } from './session-writer';
+import { TaskService } from './tasks/task-service';
 import { Supervisor } from './supervisor';
 import { TemplateService } from './template-service';
 import { WorkspaceService } from './workspace-service';
@@ -29,6 +30,10 @@ export interface HostOptions {
   agentCacheDir?: string;
   /** The native folder picker, where there is one (desktop). Resolves null when cancelled. */
   pickDirectory?: (title: string) => Promise<string | null>;
+  /** How a second process names this host when refused the data folder: 'dspatch serve'. */
+  holder?: string;
+  /** The host's environment, read for DSPATCH_TASKS_* overrides; defaults to process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export type Envelope = { ok: true; result: unknown } | { ok: false; error: HostErrorPayload };
@@ -41,6 +46,7 @@ export interface HostServices {
   secrets: SecretService;
   templates: TemplateService;
   writer: SessionWriter;
+  tasks: TaskService;
   logger: Logger;
 }
 
@@ -59,7 +65,9 @@ type HostRequestParsed<M extends HostMethod> = z.infer<(typeof requestSchemas)[M
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const listeners = new Set<(event: HostEvent) => void>();
-  const emit = (event: HostEvent) => {
+  const emit = (raw: HostEvent) => {
+    // The last line of defence: no event leaves the host with a known secret value in it.
+    const event = redactor.redactDeep(raw);
     for (const listener of listeners) {
       try {
         listener(event);
@@ -67,20 +75,30 @@ export async function createHost(options: HostOptions): Promise<Host> {
         logger.error({ err: error }, 'An event listener failed');
       }
     }
+    // A conversation changed: the task extractor's buffer counts what waits.
+    if (raw.type === 'session.event' && raw.change.type === 'entry') tasks.notify(raw.sessionId);
   };
   const redactor = new Redactor();
-  const store = Store.open(options.dataDir);
-  const logger = createLogger(options.dataDir, redactor);
-  const ownsDataDir = claimDataDir(options.dataDir);
-  if (ownsDataDir) {
-    // Runs and sessions left active by a host that died: nothing drives them any more.
-    const now = Date.now();
-    store.workspaces.markAbandonedRuns(now);
-    store.sessions.markAllStopped(now);
+  // Before the database is opened: a second host must never open it beside the first (data-dir.ts).
+  const claim = claimDataDir(options.dataDir, options.holder ?? (options.mode === 'desktop' ? 'the desktop app' : 'dspatch'));
+  let store: Store;
+  let logger: Logger;
+  try {
+    store = Store.open(options.dataDir);
+    logger = createLogger(options.dataDir, redactor);
+  } catch (error) {
+    claim.release();
+    throw error;
   }
+  // We hold the lock, so runs and sessions still marked active were left by a host that died.
+  const now = Date.now();
+  store.workspaces.markAbandonedRuns(now);
+  store.sessions.markAllStopped(now);
 
   const writer = new SessionWriter(store, redactor, emit);
-  const supervisor = new Supervisor(store, writer, options.spawner, logger, emit);
+  const env = options.env ?? process.env;
+  // DSPATCH_AGENT_SILENCE_MS: how long a turn's agent may stay silent (tests, slow machines).
+  const supervisor = new Supervisor(store, writer, options.spawner, logger, emit, redactor, { agentSilenceMs: Number(env.DSPATCH_AGENT_SILENCE_MS) || undefined });
   const templates = new TemplateService(store, join(options.appRoot, 'agents', 'templates'));
   const secrets = new SecretService(store, options.cipher, redactor);
   const workspaces = new WorkspaceService(store, templates, secrets, supervisor, {
@@ -89,6 +107,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
     cacheDir: options.agentCacheDir ?? join(options.dataDir, 'cache', 'agents'),
   });
   const sessions = new SessionService(store, writer, supervisor, workspaces, emit);
+  const tasks = new TaskService({
+    store,
+    secrets,
+    redactor,
+    env,
+    onBoard: (board) => emit({ type: 'task.updated', board }),
+    log: (entry) => writer.log({ ...entry, agentKey: null, source: 'tasks' }),
+  });
+  tasks.start();
   const secretBackend = await options.cipher.describe();
 
   const ok = { ok: true } as const;
@@ -121,7 +148,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       emit({ type: 'workspaces.changed' });
       return ok;
     },
-    'workspaces.launch': async (r) => supervisor.start(await workspaces.plan(r.workspaceId)),
+    'workspaces.launch': async (r) =>
+      supervisor.start(await workspaces.plan(r.workspaceId, r.env), { autoStart: r.autoStart ?? true }),
+    'workspaces.launchConsent': (r) => workspaces.launchConsent(r.workspaceId),
+    'workspaces.consent': async (r) => {
+      await workspaces.consent(r.workspaceId, r.fingerprint);
+      return ok;
+    },
     'workspaces.stop': async (r) => {
       await supervisor.stop(r.workspaceId);
       return ok;
@@ -146,7 +179,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     'templates.list': () => templates.summaries(),
     'templates.readme': async (r) => ({ markdown: await templates.readme(r.name) }),
-    'templates.add': (r) => templates.add(r.dir),
+    'templates.add': (r) => templates.add(r.dir, r.confirm === true),
     'templates.remove': async (r) => {
       await templates.remove(r.name);
       return ok;
@@ -154,6 +187,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
     'sessions.list': (r) => sessions.list(r.workspaceId),
     'sessions.open': (r) => sessions.open(r.sessionId, r.limit),
     'sessions.history': (r) => sessions.history(r.sessionId, r.beforeEntryId, r.limit),
+    'sessions.messages': (r) => {
+      writer.flush();
+      return { session: sessions.get(r.sessionId), messages: store.sessions.chatMessages(r.sessionId) };
+    },
     'sessions.create': (r) => sessions.create(r.workspaceId, r.agentKey),
     'sessions.send': (r) => sessions.send(r.sessionId, r.text),
     'sessions.interrupt': (r) => {
@@ -177,6 +214,19 @@ export async function createHost(options: HostOptions): Promise<Host> {
       writer.flush();
       return store.usage.summary(r.workspaceId);
     },
+    'tasks.board': (r) => tasks.board(sessions.get(r.sessionId).id),
+    'tasks.flush': (r) => {
+      writer.flush();
+      return tasks.flush(sessions.get(r.sessionId).id);
+    },
+    'tasks.retry': (r) => tasks.retry(sessions.get(r.sessionId).id),
+    'tasks.settings': () => tasks.status(),
+    'tasks.updateSettings': (r) => tasks.updateSettings(r),
+    'tools.stats': (r) => {
+      writer.flush();
+      if ('sessionId' in r) return store.toolCalls.stats({ sessionId: sessions.get(r.sessionId).id });
+      return store.toolCalls.stats({ workspaceId: r.workspaceId });
+    },
   };
 
   async function call<M extends HostMethod>(method: M, request: HostRequest<M>): Promise<HostResponses[M]> {
@@ -192,7 +242,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   let closed = false;
   return {
-    services: { store, workspaces, sessions, supervisor, secrets, templates, writer, logger },
+    services: { store, workspaces, sessions, supervisor, secrets, templates, writer, tasks, logger },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -213,45 +263,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async close() {
       if (closed) return;
       closed = true;
+      tasks.close();
       await supervisor.stopAll();
       writer.close();
       store.close();
-      if (ownsDataDir) releaseDataDir(options.dataDir);
       logger.flush();
+      claim.release();
     },
   };
-}
-
-/**
- * Records this process as the data dir's active host, unless another live host already is (the app
- * is open while a CLI command reads the same data): then that host's runs are not ours to reset.
- */
-function claimDataDir(dataDir: string): boolean {
-  const pidFile = join(dataDir, 'host.pid');
-  try {
-    const other = Number(readFileSync(pidFile, 'utf8'));
-    if (other && other !== process.pid && isAlive(other)) return false;
-  } catch {
-    // No pid file: nobody holds it.
-  }
-  writeFileSync(pidFile, String(process.pid));
-  return true;
-}
-
-function releaseDataDir(dataDir: string): void {
-  const pidFile = join(dataDir, 'host.pid');
-  try {
-    if (Number(readFileSync(pidFile, 'utf8')) === process.pid) rmSync(pidFile);
-  } catch {
-    // Already gone.
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

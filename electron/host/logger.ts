@@ -1,14 +1,16 @@
-// Structured host logs (pino) to <dataDir>/logs/host.log, every string passed through the redactor.
-import { mkdirSync } from 'node:fs';
+// Structured host logs (pino) to <dataDir>/logs/host.log (0600), every string passed through the redactor.
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { preparePrivateDir, preparePrivateFile } from './data-dir';
 import type { Redactor } from './redactor';
 
 export type { Logger };
 
 export function createLogger(dataDir: string, redactor: Redactor): Logger {
   const dir = join(dataDir, 'logs');
-  mkdirSync(dir, { recursive: true });
+  preparePrivateDir(dir);
+  const file = join(dir, 'host.log');
+  preparePrivateFile(file);
   return pino(
     {
       level: process.env.DSPATCH_LOG_LEVEL ?? 'info',
@@ -19,6 +21,6 @@ export function createLogger(dataDir: string, redactor: Redactor): Logger {
         },
       },
     },
-    pino.destination({ dest: join(dir, 'host.log'), sync: true, mkdir: true }),
+    pino.destination({ dest: file, sync: true }),
   );
 }

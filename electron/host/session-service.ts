@@ -55,24 +55,10 @@ export class SessionService {
     const session = this.get(sessionId);
     await this.#ensureRunning(session.workspaceId);
     const turnId = newId();
-    this.writer.flush();
-    const now = Date.now();
-    const messageId = newId();
-    this.store.sessions.insertMessage({
-      id: messageId,
-      sessionId,
-      turnId,
-      role: 'user',
-      text,
-      sender: null,
-      status: 'done',
-      position: this.writer.nextPosition(),
-      now,
-    });
-    const entry = this.store.sessions.getMessage(messageId);
-    if (entry) this.writer.publish(sessionId, { type: 'entry', entry });
-    if (!session.title) {
-      this.store.sessions.setTitle(sessionId, titleFrom(text), now);
+    const stored = this.writer.writeMessage({ sessionId, turnId, role: 'user', text, sender: null });
+    if (!session.title && stored?.kind === 'message') {
+      // The title is made from the stored, redacted text: a pasted key never becomes a title.
+      this.store.sessions.setTitle(sessionId, titleFrom(stored.text), Date.now());
       this.emit({ type: 'session.updated', session: this.get(sessionId) });
     }
     this.supervisor.sendInput(this.get(sessionId), turnId, text);

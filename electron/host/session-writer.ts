@@ -1,7 +1,9 @@
 // The one write path: agent output → SQLite → events. Output is queued as it arrives and written
 // once per tick in a single transaction; runs of text deltas to the same message are coalesced into
-// one UPDATE and one `append` event. Every event carries the session's next seq, so a client that
-// loaded a snapshot at seq N applies exactly the events after N.
+// one UPDATE and one `append` event. Every event carries the session's next seq (kept in the
+// sessions table, so it stays monotonic across restarts), and a client that loaded a snapshot at
+// seq N applies exactly the events after N. Agents are untrusted: an agent writes only the entries
+// it created in its own session's open turn, and every text is redacted before it is stored or sent.
 import { newId, type LogLevel } from '../../agents/protocol';
 import type { HostEvent } from '../api/contract';
 import type { LogEntry, MessageStatus, SessionChange, SessionState, TimelineEntry } from '../api/types';
@@ -25,32 +27,53 @@ type Op =
   | { kind: 'state'; ref: SessionRef; state: SessionState }
   | { kind: 'turn.done'; ref: SessionRef; turnId: string; status: MessageStatus };
 
+type Target = 'message' | 'activity';
+type Change = { sessionId: string; change: SessionChange };
+
 export class SessionWriter {
   readonly #queue: Op[] = [];
+  /** The last seq published per session, loaded from the store on first use. */
   readonly #seq = new Map<string, number>();
-  /** Message ids already written, by session: a delta to one of these appends. Cleared at turn end. */
-  readonly #openMessages = new Map<string, Set<string>>();
+  /** Entries (messages and activities) the agent created in a session's open turn: the only ones it may change. */
+  readonly #openEntries = new Map<string, Set<string>>();
   /** Coalesced deltas not yet written, by message or activity id, in arrival order. */
-  readonly #pendingAppends = new Map<string, { sessionId: string; target: 'message' | 'activity'; text: string }>();
+  readonly #pendingAppends = new Map<string, { sessionId: string; target: Target; text: string }>();
+  /** Streamed text held back because it could still become a secret, by entry id. */
+  readonly #held = new Map<string, { sessionId: string; target: Target; text: string }>();
   #timer: NodeJS.Timeout | null = null;
-  #position: number;
   #closed = false;
 
   constructor(
     private readonly store: Store,
     private readonly redactor: Redactor,
     private readonly emit: (event: HostEvent) => void,
-  ) {
-    this.#position = store.sessions.maxPosition();
-  }
+  ) {}
 
   /** The seq of the last event emitted for a session; a snapshot taken now reflects all of them. */
   seqOf(sessionId: string): number {
-    return this.#seq.get(sessionId) ?? 0;
+    let seq = this.#seq.get(sessionId);
+    if (seq === undefined) this.#seq.set(sessionId, (seq = this.store.sessions.eventSeq(sessionId)));
+    return seq;
   }
 
-  nextPosition(): number {
-    return ++this.#position;
+  /**
+   * Writes a message that does not come from the session's agent (the user's input, a peer's
+   * talk_to) at once, after everything queued, and publishes it.
+   */
+  writeMessage(message: { sessionId: string; turnId: string; role: 'user'; text: string; sender: string | null }): TimelineEntry | undefined {
+    this.flush();
+    const id = newId();
+    this.store.sessions.insertMessage({
+      ...message,
+      id,
+      text: this.redactor.redact(message.text),
+      status: 'done',
+      position: this.store.sessions.nextPosition(message.sessionId),
+      now: Date.now(),
+    });
+    const entry = this.store.sessions.getMessage(id);
+    if (entry) this.publish(message.sessionId, { type: 'entry', entry });
+    return entry;
   }
 
   text(ref: SessionRef, turnId: string | null, messageId: string, role: 'assistant' | 'user', text: string, isDelta: boolean): void {
@@ -79,9 +102,10 @@ export class SessionWriter {
 
   /** Emits a change that the caller has already written, under the session's next seq. */
   publish(sessionId: string, change: SessionChange): void {
-    const seq = (this.#seq.get(sessionId) ?? 0) + 1;
-    this.#seq.set(sessionId, seq);
-    this.emit({ type: 'session.event', sessionId, seq, change });
+    if (change.type === 'state' && (change.state === 'crashed' || change.state === 'stopped')) this.#endTurn(sessionId, 'drop');
+    const seq = this.#nextSeq(sessionId);
+    this.store.sessions.setEventSeq(sessionId, seq);
+    this.emit({ type: 'session.event', sessionId, seq, change: this.redactor.redactDeep(change) });
   }
 
   /** Writes everything queued now. Called by the tick, and before anything reads the store. */
@@ -90,24 +114,40 @@ export class SessionWriter {
     this.#timer = null;
     if (this.#queue.length === 0) return;
     const ops = this.#queue.splice(0);
-    const changes: { sessionId: string; change: SessionChange }[] = [];
+    const changes: Change[] = [];
     const logs: LogEntry[] = [];
-    const failures: string[] = [];
-    this.store.transaction(() => {
+    const failures: { op: Op; problem: string }[] = [];
+    const events = this.store.transaction(() => {
       const now = Date.now();
       for (const op of ops) {
         // One bad op must not roll back the tick: everything else in it was acknowledged too.
         try {
           this.#apply(op, now, changes, logs);
         } catch (error) {
-          failures.push(`${op.kind}: ${error instanceof Error ? error.message : String(error)}`);
+          failures.push({ op, problem: error instanceof Error ? error.message : String(error) });
         }
       }
       this.#applyAppends(now, changes);
+      // Seqs are stored in the same transaction as what they number: after a crash the next host
+      // continues from the last seq any client could have seen.
+      const numbered = changes.map(({ sessionId, change }) => ({ sessionId, seq: this.#nextSeq(sessionId), change }));
+      for (const sessionId of new Set(changes.map((c) => c.sessionId))) this.store.sessions.setEventSeq(sessionId, this.seqOf(sessionId));
+      return numbered;
     });
-    for (const failure of failures) this.log({ workspaceId: null, sessionId: null, agentKey: null, level: 'error', source: 'host', message: `Could not store agent output (${failure})` });
-    for (const { sessionId, change } of changes) {
-      this.publish(sessionId, change);
+    // Written now, not queued: a flush must leave nothing behind (close() relies on it).
+    for (const { op, problem } of failures) {
+      const ref = 'ref' in op ? op.ref : null;
+      const message = this.redactor.redact(`Could not store agent output (${op.kind}): ${problem}`);
+      const entry = { workspaceId: ref?.workspaceId ?? null, sessionId: ref?.sessionId ?? null, agentKey: ref?.agentKey ?? null, level: 'error' as const, source: 'host' as const, message, createdAt: Date.now() };
+      try {
+        logs.push(this.store.logs.insert(entry));
+      } catch {
+        // Its session or workspace is gone (the usual reason the op failed): log it unattached.
+        logs.push(this.store.logs.insert({ ...entry, workspaceId: null, sessionId: null }));
+      }
+    }
+    for (const { sessionId, seq, change } of events) {
+      this.emit({ type: 'session.event', sessionId, seq, change });
       if (change.type === 'state') {
         const session = this.store.sessions.getSession(sessionId);
         if (session) this.emit({ type: 'session.updated', session });
@@ -127,20 +167,27 @@ export class SessionWriter {
     this.#timer ??= setTimeout(() => this.flush(), TICK_MS);
   }
 
-  #apply(op: Op, now: number, changes: { sessionId: string; change: SessionChange }[], logs: LogEntry[]): void {
+  #nextSeq(sessionId: string): number {
+    const seq = this.seqOf(sessionId) + 1;
+    this.#seq.set(sessionId, seq);
+    return seq;
+  }
+
+  #apply(op: Op, now: number, changes: Change[], logs: LogEntry[]): void {
     const sessions = this.store.sessions;
     switch (op.kind) {
       case 'text': {
         const sessionId = op.ref.sessionId;
-        const text = this.redactor.redact(op.text);
-        const open = this.#openMessagesOf(sessionId);
-        if (!open.has(op.messageId) && sessions.getMessage(op.messageId)) open.add(op.messageId);
-        if (open.has(op.messageId)) {
-          if (op.isDelta) return this.#queueAppend(op.messageId, sessionId, 'message', text);
-          this.#applyAppends(now, changes);
+        const open = this.#openEntriesOf(sessionId);
+        const exists = open.has(op.messageId);
+        if (!exists) this.#refuseForeign(op.messageId, sessions.getMessage(op.messageId) ?? sessions.getActivity(op.messageId));
+        if (!op.isDelta) this.#held.delete(op.messageId);
+        const text = op.isDelta ? this.#redactPiece(op.messageId, sessionId, 'message', op.text) : this.redactor.redact(op.text);
+        if (exists && op.isDelta) return this.#queueAppend(op.messageId, sessionId, 'message', text);
+        this.#applyAppends(now, changes);
+        if (exists) {
           sessions.setMessageText(op.messageId, text, now);
         } else {
-          this.#applyAppends(now, changes);
           sessions.insertMessage({
             id: op.messageId,
             sessionId,
@@ -149,7 +196,7 @@ export class SessionWriter {
             text,
             sender: null,
             status: op.isDelta ? 'streaming' : 'done',
-            position: this.nextPosition(),
+            position: sessions.nextPosition(sessionId),
             now,
           });
           open.add(op.messageId);
@@ -158,30 +205,27 @@ export class SessionWriter {
         return;
       }
       case 'activity': {
+        const sessionId = op.ref.sessionId;
+        const open = this.#openEntriesOf(sessionId);
+        const exists = open.has(op.activityId);
+        if (!exists) this.#refuseForeign(op.activityId, sessions.getActivity(op.activityId) ?? sessions.getMessage(op.activityId));
+        if (op.isDelta && exists) {
+          const piece = typeof op.data.text === 'string' ? op.data.text : '';
+          return this.#queueAppend(op.activityId, sessionId, 'activity', this.#redactPiece(op.activityId, sessionId, 'activity', piece));
+        }
+        // A new or replaced activity: its `text` may be the start of a stream of deltas.
+        this.#held.delete(op.activityId);
         const data = this.redactor.redactDeep(op.data);
-        if (op.isDelta && this.#pendingAppends.has(op.activityId)) {
-          return this.#queueAppend(op.activityId, op.ref.sessionId, 'activity', typeof data.text === 'string' ? data.text : '');
-        }
+        if (typeof op.data.text === 'string') data.text = this.#redactPiece(op.activityId, sessionId, 'activity', op.data.text);
         this.#applyAppends(now, changes);
-        const existing = sessions.getActivity(op.activityId);
-        if (!existing) {
-          sessions.insertActivity({
-            id: op.activityId,
-            sessionId: op.ref.sessionId,
-            turnId: op.turnId,
-            kind: op.activityKind,
-            data,
-            position: this.nextPosition(),
-            now,
-          });
-          this.#recordToolMessage(op, data, now);
-          pushEntry(changes, sessions.getActivity(op.activityId));
-        } else if (op.isDelta) {
-          this.#queueAppend(op.activityId, op.ref.sessionId, 'activity', typeof data.text === 'string' ? data.text : '');
-        } else {
+        if (exists) {
           sessions.setActivityData(op.activityId, data, now);
-          pushEntry(changes, sessions.getActivity(op.activityId));
+        } else {
+          sessions.insertActivity({ id: op.activityId, sessionId, turnId: op.turnId, kind: op.activityKind, data, position: sessions.nextPosition(sessionId), now });
+          open.add(op.activityId);
+          this.#recordToolMessage(op, data, now);
         }
+        pushEntry(changes, sessions.getActivity(op.activityId));
         return;
       }
       case 'usage':
@@ -191,7 +235,8 @@ export class SessionWriter {
           sessionId: op.ref.sessionId,
           runId: op.ref.runId,
           agentKey: op.ref.agentKey,
-          model: op.model,
+          source: 'agent',
+          model: this.redactor.redact(op.model),
           requests: op.requests,
           inputTokens: op.inputTokens,
           cachedInputTokens: op.cachedInputTokens,
@@ -209,21 +254,51 @@ export class SessionWriter {
         changes.push({ sessionId: op.ref.sessionId, change: { type: 'state', state: op.state } });
         return;
       case 'turn.done': {
+        this.#endTurn(op.ref.sessionId, 'release');
         this.#applyAppends(now, changes);
         for (const id of sessions.finishTurnMessages(op.ref.sessionId, op.turnId, op.status, now)) {
           pushEntry(changes, sessions.getMessage(id));
         }
-        this.#openMessages.delete(op.ref.sessionId);
         return;
       }
     }
   }
 
-  /** Tool calls and results are also kept as OpenAI-format messages, so the conversation replays whole. */
+  /** An id the agent did not create in this turn — another session's, the user's, a finished one — is not its to write. */
+  #refuseForeign(id: string, existing: TimelineEntry | undefined): void {
+    if (existing) throw new Error(`the id ${id} belongs to an entry the agent did not create in this turn; refused`);
+  }
+
+  /** Redacts a streamed piece of an entry's text, holding back what could still become a secret. */
+  #redactPiece(id: string, sessionId: string, target: Target, piece: string): string {
+    const { text, held } = this.redactor.redactPiece(this.#held.get(id)?.text ?? '', piece);
+    if (held) this.#held.set(id, { sessionId, target, text: held });
+    else this.#held.delete(id);
+    return text;
+  }
+
+  /**
+   * A turn ended: its entries close to the agent, and text held back for redaction is released
+   * (at a normal end) or dropped (the process died: it never reached a client either).
+   */
+  #endTurn(sessionId: string, held: 'release' | 'drop'): void {
+    for (const [id, entry] of this.#held) {
+      if (entry.sessionId !== sessionId) continue;
+      this.#held.delete(id);
+      if (held === 'release') this.#queueAppend(id, sessionId, entry.target, this.redactor.release(entry.text));
+    }
+    this.#openEntries.delete(sessionId);
+  }
+
+  /**
+   * Tool calls and results are also kept as OpenAI-format messages, so the conversation replays
+   * whole, and as one row per call for the Tools view.
+   */
   #recordToolMessage(op: Extract<Op, { kind: 'activity' }>, data: Record<string, unknown>, now: number): void {
     const callId = typeof data.callId === 'string' ? data.callId : null;
     if (!callId) return;
-    const base = { sessionId: op.ref.sessionId, turnId: op.turnId, sender: null, status: 'done' as const, now };
+    const { sessionId, workspaceId, agentKey } = op.ref;
+    const base = { sessionId, turnId: op.turnId, sender: null, status: 'done' as const, now };
     if (op.activityKind === 'tool_call') {
       const name = typeof data.tool === 'string' ? data.tool : 'tool';
       const args = typeof data.arguments === 'string' ? data.arguments : JSON.stringify(data.arguments ?? {});
@@ -233,21 +308,25 @@ export class SessionWriter {
         role: 'assistant',
         text: '',
         toolCalls: [{ id: callId, type: 'function', function: { name, arguments: args } }],
-        position: this.nextPosition(),
+        position: this.store.sessions.nextPosition(sessionId),
       });
+      this.store.toolCalls.start({ sessionId, callId, workspaceId, agentKey, tool: name, arguments: args, activityId: op.activityId, at: now });
     } else if (op.activityKind === 'tool_result') {
       const output = typeof data.output === 'string' ? data.output : JSON.stringify(data.output ?? null);
-      this.store.sessions.insertMessage({ ...base, id: newId(), role: 'tool', text: output, toolCallId: callId, position: this.nextPosition() });
+      this.store.sessions.insertMessage({ ...base, id: newId(), role: 'tool', text: output, toolCallId: callId, position: this.store.sessions.nextPosition(sessionId) });
+      const isError = data.isError === true || typeof data.error === 'string';
+      this.store.toolCalls.end({ sessionId, callId, result: typeof data.error === 'string' ? data.error : output, isError, activityId: op.activityId, at: now });
     }
   }
 
-  #queueAppend(id: string, sessionId: string, target: 'message' | 'activity', text: string): void {
+  #queueAppend(id: string, sessionId: string, target: Target, text: string): void {
+    if (!text) return;
     const pending = this.#pendingAppends.get(id);
     if (pending) pending.text += text;
     else this.#pendingAppends.set(id, { sessionId, target, text });
   }
 
-  #applyAppends(now: number, changes: { sessionId: string; change: SessionChange }[]): void {
+  #applyAppends(now: number, changes: Change[]): void {
     const sessions = this.store.sessions;
     for (const [id, { sessionId, target, text }] of this.#pendingAppends) {
       if (target === 'message') {
@@ -262,13 +341,13 @@ export class SessionWriter {
     this.#pendingAppends.clear();
   }
 
-  #openMessagesOf(sessionId: string): Set<string> {
-    let open = this.#openMessages.get(sessionId);
-    if (!open) this.#openMessages.set(sessionId, (open = new Set()));
+  #openEntriesOf(sessionId: string): Set<string> {
+    let open = this.#openEntries.get(sessionId);
+    if (!open) this.#openEntries.set(sessionId, (open = new Set()));
     return open;
   }
 }
 
-function pushEntry(changes: { sessionId: string; change: SessionChange }[], entry: TimelineEntry | undefined): void {
+function pushEntry(changes: Change[], entry: TimelineEntry | undefined): void {
   if (entry) changes.push({ sessionId: entry.sessionId, change: { type: 'entry', entry } });
 }

@@ -2,7 +2,9 @@
 // spawned inside them, and the routing of everything agents send — output to the write path,
 // inquiries to the user, talk_to requests to peer instances. A process that dies marks its sessions
 // crashed at once; the next message to one of them restarts the process and replays the history.
-import { newId, type AgentToHost, type HostToAgent } from '../../agents/protocol';
+// An agent process is untrusted code: whatever it sends is bounded, checked against the workspace
+// (peers, ids in use, talk_to cycles) and redacted, and a process silent during a turn is killed.
+import { AGENT_ENV, newId, PROTOCOL_LIMITS, truncateText, type AgentToHost, type HostToAgent } from '../../agents/protocol';
 import type { HostEvent } from '../api/contract';
 import type { MessageStatus, RunStatus, SessionSummary } from '../api/types';
 import type { Store } from '../store/store';
@@ -10,13 +12,29 @@ import { AgentProcess } from './agent-process';
 import { HostError } from './errors';
 import type { Logger } from './logger';
 import type { SpawnOptions, Spawner } from './ports';
+import type { Redactor } from './redactor';
 import type { SessionRef, SessionWriter } from './session-writer';
 
 export interface LaunchAgent {
   key: string;
   autoStart: boolean;
+  /** Agent keys it may talk_to. */
+  peers: string[];
   spawn: SpawnOptions;
 }
+
+export interface SupervisorOptions {
+  /**
+   * How long an agent process may send nothing while a turn is open before it is killed. Its
+   * runtime sends a heartbeat several times within this, even during a slow model call, so only a
+   * blocked event loop or a broken channel trips it.
+   */
+  agentSilenceMs?: number;
+}
+
+const DEFAULT_SILENCE_MS = 120_000;
+const HEARTBEATS_PER_SILENCE = 6;
+const CUT_NOTE = `\n\n[… cut: this entry grew past ${PROTOCOL_LIMITS.streamed} characters]`;
 
 export interface LaunchPlan {
   workspace: { id: string; name: string };
@@ -40,6 +58,14 @@ interface WorkspaceRun {
 interface PendingTalk {
   requestId: string;
   callerSessionId: string;
+  callerAgentKey: string;
+}
+
+/** What one streamed message or activity of the open turn has stored so far. */
+interface Streamed {
+  chars: number;
+  cut: boolean;
+  message: boolean;
 }
 
 const TURN_STATUS: Record<'completed' | 'interrupted' | 'failed', MessageStatus> = {
@@ -56,6 +82,9 @@ export class Supervisor {
   readonly #pendingTalks = new Map<string, PendingTalk>();
   /** Looked up on every delta, so kept in memory; a session's agent and workspace never change. */
   readonly #refs = new Map<string, SessionRef>();
+  /** Per session, the entries of its open turn by id: a stream stops growing at the bound. */
+  readonly #streamed = new Map<string, Map<string, Streamed>>();
+  readonly #silenceMs: number;
 
   constructor(
     private readonly store: Store,
@@ -63,7 +92,11 @@ export class Supervisor {
     private readonly spawner: Spawner,
     private readonly logger: Logger,
     private readonly emit: (event: HostEvent) => void,
-  ) {}
+    private readonly redactor: Redactor,
+    options: SupervisorOptions = {},
+  ) {
+    this.#silenceMs = options.agentSilenceMs ?? DEFAULT_SILENCE_MS;
+  }
 
   runOf(workspaceId: string): { id: string } | undefined {
     const run = this.#runs.get(workspaceId);
@@ -152,14 +185,27 @@ export class Supervisor {
   #spawnProcess(run: WorkspaceRun, agent: RunAgent): void {
     agent.instances.clear();
     let process: AgentProcess;
+    const key = agent.plan.key;
+    const spawn = { ...agent.plan.spawn, env: { ...agent.plan.spawn.env, [AGENT_ENV.heartbeatMs]: String(Math.ceil(this.#silenceMs / HEARTBEATS_PER_SILENCE)) } };
     try {
-      process = new AgentProcess(this.spawner, agent.plan.spawn, {
+      process = new AgentProcess(this.spawner, spawn, {
         message: (message) => this.#onAgentMessage(run, agent, message),
-        invalid: (problem) => this.#log(run, null, agent.plan.key, 'warn', `Agent '${agent.plan.key}' sent a malformed message, ignored: ${problem}`),
+        invalid: (problem) => this.#log(run, null, key, 'warn', `Agent '${key}' sent a malformed message, ignored: ${problem}`),
         output: (stream, line) =>
-          this.writer.log({ workspaceId: run.workspaceId, sessionId: null, agentKey: agent.plan.key, level: stream === 'stderr' ? 'warn' : 'info', source: stream, message: line }),
+          this.writer.log({ workspaceId: run.workspaceId, sessionId: null, agentKey: key, level: stream === 'stderr' ? 'warn' : 'info', source: stream, message: line }),
         exit: (exit) => this.#onExit(run, agent, process, exit),
-      });
+        failed: (type, error, message) => this.#onFailure(run, key, type, error, message),
+        stalled: (silenceMs) => {
+          const seconds = Math.round(silenceMs / 1000);
+          this.#crash(
+            run,
+            agent,
+            process,
+            `Agent '${key}' sent nothing for ${seconds} s while a turn was running (a blocked event loop or a broken channel); the host killed the process.`,
+            `The agent stopped responding for ${seconds} s during this turn, so the host stopped it. Send a message to restart it; if it happens again, look for long blocking work in the agent's code.`,
+          );
+        },
+      }, { silenceMs: this.#silenceMs });
     } catch (error) {
       throw new HostError('internal', `Agent '${agent.plan.key}' could not be started: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -190,16 +236,29 @@ export class Supervisor {
 
   #onExit(run: WorkspaceRun, agent: RunAgent, process: AgentProcess, exit: { code: number | null; signal: string | null; error?: string; expected: boolean; tail: string[] }): void {
     if (agent.process !== process) return;
-    agent.process = null;
-    if (exit.expected || !this.#runs.has(run.workspaceId)) return;
+    if (exit.expected || !this.#runs.has(run.workspaceId)) {
+      agent.process = null;
+      return;
+    }
     const how = exit.error ?? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`);
     const tail = exit.tail.slice(-8).join('\n');
-    this.#log(run, null, agent.plan.key, 'error', `Agent '${agent.plan.key}' exited unexpectedly (${how}).${tail ? `\nLast output:\n${tail}` : ''}`);
+    this.#crash(
+      run,
+      agent,
+      process,
+      `Agent '${agent.plan.key}' exited unexpectedly (${how}).${tail ? `\nLast output:\n${tail}` : ''}`,
+      `The agent process exited unexpectedly (${how}). Send a message to restart it.`,
+    );
+  }
+
+  /** The process is gone or being killed: its sessions are marked crashed, with `activity` in their timelines. */
+  #crash(run: WorkspaceRun, agent: RunAgent, process: AgentProcess, log: string, activity: string): void {
+    if (agent.process !== process) return;
+    agent.process = null;
+    this.#log(run, null, agent.plan.key, 'error', log);
     this.writer.flush();
     for (const sessionId of agent.instances) {
-      this.writer.activity(this.#ref(sessionId, run), null, newId(), 'error', {
-        message: `The agent process exited unexpectedly (${how}). Send a message to restart it.`,
-      }, false);
+      this.writer.activity(this.#ref(sessionId, run), null, newId(), 'error', { message: activity }, false);
       this.writer.flush();
       this.#closeSession(sessionId, 'crashed', 'cut');
     }
@@ -222,6 +281,7 @@ export class Supervisor {
       this.#pendingTalks.delete(key);
       this.#replyToCaller(talk, { error: `the agent ${state === 'crashed' ? 'crashed' : 'was stopped'}` });
     }
+    this.#streamed.delete(sessionId);
     this.store.sessions.setState(sessionId, state, now);
     this.writer.publish(sessionId, { type: 'state', state });
     const session = this.store.sessions.getSession(sessionId);
@@ -231,7 +291,7 @@ export class Supervisor {
   // ── routing what agents send ────────────────────────────────────────────────────────────────
 
   #onAgentMessage(run: WorkspaceRun, agent: RunAgent, message: AgentToHost): void {
-    if (message.type === 'ready') return;
+    if (message.type === 'ready' || message.type === 'heartbeat') return;
     if (message.instanceId === null || !agent.instances.has(message.instanceId)) {
       if (message.type === 'log') {
         this.writer.log({ workspaceId: run.workspaceId, sessionId: null, agentKey: agent.plan.key, level: message.level, source: 'agent', message: message.message });
@@ -244,20 +304,31 @@ export class Supervisor {
     switch (message.type) {
       case 'state':
         return this.writer.state(ref, message.state);
-      case 'message':
-        return this.writer.text(ref, message.turnId, message.messageId, message.role, message.content, message.isDelta);
-      case 'activity':
-        return this.writer.activity(ref, message.turnId, message.activityId, message.kind, message.data, message.isDelta);
+      case 'message': {
+        const content = this.#bounded(run, ref, message.messageId, true, message.content, message.isDelta);
+        if (content !== null) this.writer.text(ref, message.turnId, message.messageId, message.role, content, message.isDelta);
+        return;
+      }
+      case 'activity': {
+        const text = typeof message.data.text === 'string' ? message.data.text : '';
+        const bounded = this.#bounded(run, ref, message.activityId, false, text, message.isDelta);
+        if (bounded === null) return;
+        const data = bounded === text ? message.data : { ...message.data, text: bounded };
+        return this.writer.activity(ref, message.turnId, message.activityId, message.kind, data, message.isDelta);
+      }
       case 'usage':
         return this.writer.usage(ref, message);
       case 'log':
         return this.writer.log({ workspaceId: run.workspaceId, sessionId: ref.sessionId, agentKey: ref.agentKey, level: message.level, source: 'agent', message: message.message });
       case 'inquiry.request':
-        return this.#openInquiry(ref, message);
+        return this.#openInquiry(run, ref, message);
       case 'talk_to.request':
-        return this.#talkTo(run, ref, message);
+        return this.#talkTo(run, agent, ref, message);
       case 'turn.done': {
-        this.writer.turnDone(ref, message.turnId ?? '', TURN_STATUS[message.status]);
+        const cut = [...(this.#streamed.get(ref.sessionId)?.values() ?? [])].some((entry) => entry.cut && entry.message);
+        this.#streamed.delete(ref.sessionId);
+        const status = TURN_STATUS[message.status];
+        this.writer.turnDone(ref, message.turnId ?? '', cut && status === 'done' ? 'cut' : status);
         const key = `${ref.sessionId}:${message.turnId}`;
         const talk = this.#pendingTalks.get(key);
         if (talk) {
@@ -271,29 +342,76 @@ export class Supervisor {
     }
   }
 
-  #openInquiry(ref: SessionRef, message: Extract<AgentToHost, { type: 'inquiry.request' }>): void {
+  /**
+   * Handling a message threw. It is dropped and logged; an agent waiting on it gets an error
+   * rather than waiting forever, and the process keeps being served.
+   */
+  #onFailure(run: WorkspaceRun, agentKey: string, type: string, error: unknown, message: AgentToHost | undefined): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.logger.error({ workspaceId: run.workspaceId, agentKey, type, err: error }, 'Handling an agent message failed');
+    this.writer.log({ workspaceId: run.workspaceId, sessionId: null, agentKey, level: 'error', source: 'host', message: `Handling the "${type}" message of agent '${agentKey}' failed, so it was dropped: ${reason}` });
+    if (message?.type === 'inquiry.request' && message.instanceId) {
+      this.#refuseInquiry(message.instanceId, message.inquiryId, 'the host could not record it; try again');
+    } else if (message?.type === 'talk_to.request' && message.instanceId) {
+      this.#replyToCaller({ requestId: message.requestId, callerSessionId: message.instanceId, callerAgentKey: agentKey }, { error: 'the host could not deliver it; try again' });
+    }
+  }
+
+  /**
+   * What of a message or activity text may be stored: a stream stops growing at the bound, with a
+   * note, and later deltas to it are dropped. Null: drop the message.
+   */
+  #bounded(run: WorkspaceRun, ref: SessionRef, entryId: string, message: boolean, text: string, isDelta: boolean): string | null {
+    let entries = this.#streamed.get(ref.sessionId);
+    if (!entries) this.#streamed.set(ref.sessionId, (entries = new Map()));
+    let entry = entries.get(entryId);
+    if (!entry || !isDelta) entries.set(entryId, (entry = { chars: 0, cut: false, message }));
+    if (entry.cut) return null;
+    const room = PROTOCOL_LIMITS.streamed - entry.chars;
+    if (text.length <= room) {
+      entry.chars += text.length;
+      return text;
+    }
+    entry.cut = true;
+    this.#log(run, ref.sessionId, ref.agentKey, 'warn', `Agent '${ref.agentKey}' streamed more than ${PROTOCOL_LIMITS.streamed} characters into one ${message ? 'message' : 'activity'} (${entryId}); the rest was cut.`);
+    return text.slice(0, room) + CUT_NOTE;
+  }
+
+  #openInquiry(run: WorkspaceRun, ref: SessionRef, message: Extract<AgentToHost, { type: 'inquiry.request' }>): void {
     this.writer.flush();
     const inquiry = {
       id: message.inquiryId,
       workspaceId: ref.workspaceId,
       sessionId: ref.sessionId,
       agentKey: ref.agentKey,
-      markdown: message.markdown,
-      suggestions: message.suggestions,
-      files: message.files,
+      markdown: this.redactor.redact(message.markdown),
+      suggestions: message.suggestions.map((suggestion) => this.redactor.redact(suggestion)),
+      files: message.files.map((file) => this.redactor.redact(file)),
       status: 'pending' as const,
       responseText: null,
       createdAt: Date.now(),
       answeredAt: null,
     };
-    this.store.inquiries.insert(inquiry);
+    if (!this.store.inquiries.insert(inquiry)) {
+      this.#log(run, ref.sessionId, ref.agentKey, 'warn', `Agent '${ref.agentKey}' sent "inquiry.request" with the id ${message.inquiryId}, which another inquiry already has; refused.`);
+      this.#refuseInquiry(ref.sessionId, message.inquiryId, `the inquiry id ${message.inquiryId} is already in use; send the inquiry again with a new id`);
+      return;
+    }
     this.emit({ type: 'inquiry.updated', inquiry });
   }
 
-  #talkTo(run: WorkspaceRun, caller: SessionRef, message: Extract<AgentToHost, { type: 'talk_to.request' }>): void {
-    const peer = run.agents.get(message.peer);
-    const talk = { requestId: message.requestId, callerSessionId: caller.sessionId };
-    if (!peer) return this.#replyToCaller(talk, { error: `there is no agent "${message.peer}" in this workspace` });
+  #refuseInquiry(sessionId: string, inquiryId: string, error: string): void {
+    const session = this.store.sessions.getSession(sessionId);
+    if (session) this.#send(session, { type: 'inquiry.response', instanceId: sessionId, inquiryId, error });
+  }
+
+  #talkTo(run: WorkspaceRun, agent: RunAgent, caller: SessionRef, message: Extract<AgentToHost, { type: 'talk_to.request' }>): void {
+    const talk = { requestId: message.requestId, callerSessionId: caller.sessionId, callerAgentKey: caller.agentKey };
+    const refusal = this.#talkRefusal(agent, caller, message.peer);
+    if (refusal) {
+      this.#log(run, caller.sessionId, caller.agentKey, 'warn', `Agent '${caller.agentKey}' sent "talk_to.request" to '${message.peer}'; refused: ${refusal}`);
+      return this.#replyToCaller(talk, { error: refusal });
+    }
     const conversationKey = `${caller.sessionId}:${message.peer}`;
     let calleeId = message.continueConversation ? this.#talkSessions.get(conversationKey) : undefined;
     const callee = calleeId ? this.store.sessions.getSession(calleeId) : undefined;
@@ -303,27 +421,51 @@ export class Supervisor {
     }
     const session = this.store.sessions.getSession(calleeId!)!;
     const turnId = newId();
-    this.writer.flush();
-    this.store.sessions.insertMessage({
-      id: newId(),
-      sessionId: session.id,
-      turnId,
-      role: 'user',
-      text: message.text,
-      sender: caller.agentKey,
-      status: 'done',
-      position: this.writer.nextPosition(),
-      now: Date.now(),
-    });
-    const entry = this.store.sessions.timeline(session.id, 1).entries[0];
-    if (entry) this.writer.publish(session.id, { type: 'entry', entry });
+    // The peer reads what the timeline shows: a secret the caller quoted is blanked for both
+    // (and the blanks may lengthen the text past what the agent side accepts).
+    const text = truncateText(this.redactor.redact(message.text), PROTOCOL_LIMITS.text);
+    this.writer.writeMessage({ sessionId: session.id, turnId, role: 'user', text, sender: caller.agentKey });
     this.#pendingTalks.set(`${session.id}:${turnId}`, talk);
-    this.sendInput(session, turnId, message.text, caller.agentKey);
+    this.sendInput(session, turnId, text, caller.agentKey);
+  }
+
+  /** Why the caller may not talk to `peer` now, or null. The workspace's peers list is the authority, not the agent. */
+  #talkRefusal(agent: RunAgent, caller: SessionRef, peer: string): string | null {
+    if (peer === caller.agentKey) return `an agent cannot talk_to itself ('${peer}')`;
+    if (!agent.plan.peers.includes(peer)) {
+      const peers = agent.plan.peers.map((key) => `'${key}'`).join(', ') || 'none';
+      return `'${peer}' is not a peer of '${caller.agentKey}' (its peers: ${peers}); add it to the agent's peers in dspatch.workspace.yml to allow this`;
+    }
+    const waiting = this.#waitingFor(caller.sessionId, peer, new Set());
+    if (waiting) {
+      const chain = [...waiting, caller.agentKey, peer].map((key) => `'${key}'`).join(' → ');
+      return `'${peer}' is already waiting for this reply (${chain}), so calling it back could never finish; answer with what you have instead`;
+    }
+    return null;
+  }
+
+  /**
+   * Walks up the talk_to chain from a session through everyone waiting on its reply. Returns the
+   * agent keys from a waiting session of `peer` down to (not including) the session, or null.
+   */
+  #waitingFor(sessionId: string, peer: string, seen: Set<string>): string[] | null {
+    seen.add(sessionId);
+    for (const [key, talk] of this.#pendingTalks) {
+      if (!key.startsWith(`${sessionId}:`) || seen.has(talk.callerSessionId)) continue;
+      if (talk.callerAgentKey === peer) return [peer];
+      const above = this.#waitingFor(talk.callerSessionId, peer, seen);
+      if (above) return [...above, talk.callerAgentKey];
+    }
+    return null;
   }
 
   #replyToCaller(talk: PendingTalk, reply: { response?: string; error?: string }): void {
     const caller = this.store.sessions.getSession(talk.callerSessionId);
-    if (caller) this.#send(caller, { type: 'talk_to.response', instanceId: caller.id, requestId: talk.requestId, ...reply });
+    if (!caller) return;
+    // The reply is the peer's whole turn; the agent side refuses a message over the text bound.
+    const response = reply.response === undefined ? undefined : truncateText(reply.response, PROTOCOL_LIMITS.text);
+    const error = reply.error === undefined ? undefined : truncateText(reply.error, PROTOCOL_LIMITS.log);
+    this.#send(caller, { type: 'talk_to.response', instanceId: caller.id, requestId: talk.requestId, response, error });
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────────

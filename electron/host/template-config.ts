@@ -56,13 +56,62 @@ export function isReservedEnvName(name: string): boolean {
   return name.toUpperCase().startsWith(RESERVED_ENV_PREFIX);
 }
 
-/** Why `name` cannot be declared by a template or workspace, or null when it can. */
-export function envNameProblem(name: string): string | null {
+/**
+ * Variables read by the runtime an agent runs in (the system loader, Node.js, Electron, libuv,
+ * OpenSSL) rather than by the agent's code. A file must not set them: they load other code into the
+ * agent's process or change what its runtime trusts, so a workspace file would turn into code that
+ * runs in the host's name. Each entry: a name, or a prefix ending in `_*`, and why.
+ *
+ * Two NODE_* names stay allowed. NODE_ENV is a convention of app code; Node.js itself ignores it.
+ * NODE_EXTRA_CA_CERTS only adds trust roots (PEM data, never code) and is the one way an agent behind
+ * a TLS-inspecting proxy can reach its API: agents get none of the host's env, so the workspace is the
+ * only place to set it. Where saved keys go is confirmed separately (see launch-consent.ts).
+ */
+const RUNTIME_ENV: readonly (readonly [pattern: string, reason: string])[] = [
+  ['LD_*', 'makes the system loader load other code into the agent\'s process'],
+  ['DYLD_*', 'makes the system loader load other code into the agent\'s process'],
+  ['GCONV_PATH', 'makes the C library load other code into the agent\'s process'],
+  ['GLIBC_TUNABLES', 'changes how the C library runs the agent\'s process'],
+  ['NODE_OPTIONS', 'changes how the agent\'s runtime loads code'],
+  ['NODE_PATH', 'changes how the agent\'s runtime loads code'],
+  ['NODE_TLS_REJECT_UNAUTHORIZED', 'turns off the TLS checks that protect the agent\'s API keys'],
+  ['NODE_*', 'changes how Node.js runs the agent'],
+  ['ELECTRON_*', 'changes how Electron runs the agent\'s process'],
+  ['UV_*', 'changes how the agent\'s runtime (libuv) works'],
+  ['OPENSSL_CONF', 'makes OpenSSL load other code into the agent\'s process'],
+  ['OPENSSL_ENGINES', 'makes OpenSSL load other code into the agent\'s process'],
+  ['OPENSSL_MODULES', 'makes OpenSSL load other code into the agent\'s process'],
+];
+const RUNTIME_ENV_ALLOWED = ['NODE_ENV', 'NODE_EXTRA_CA_CERTS'];
+
+/** Why `name` is a runtime variable no file may set (see RUNTIME_ENV), or null. Case-insensitive, like Windows. */
+export function runtimeEnvReason(name: string): string | null {
+  const upper = name.toUpperCase();
+  if (RUNTIME_ENV_ALLOWED.includes(upper)) return null;
+  const match = RUNTIME_ENV.find(([pattern]) =>
+    pattern.endsWith('_*') ? upper.startsWith(pattern.slice(0, -1)) : upper === pattern,
+  );
+  return match ? match[1] : null;
+}
+
+export function isRuntimeEnvName(name: string): boolean {
+  return runtimeEnvReason(name) !== null;
+}
+
+const RUNTIME_ENV_REFUSAL = {
+  workspace: 'it cannot be set from a workspace file',
+  template: 'a template cannot require it',
+} as const;
+
+/** Why `name` cannot be declared by a workspace file or required by a template, or null when it can. */
+export function envNameProblem(name: string, where: keyof typeof RUNTIME_ENV_REFUSAL = 'workspace'): string | null {
   if (!isValidEnvName(name)) {
     return `"${name}" is not a valid environment variable name (letters, digits and "_", not starting with a digit)`;
   }
   if (isReservedEnvName(name))
     return `"${name}" is reserved: ${RESERVED_ENV_PREFIX}* names are set by dspatch`;
+  const runtime = runtimeEnvReason(name);
+  if (runtime) return `${name} ${runtime}; ${RUNTIME_ENV_REFUSAL[where]}`;
   return null;
 }
 
@@ -421,7 +470,7 @@ export function parseTemplateConfig(yamlText: string, fileName: string = TEMPLAT
   const requiredEnv: string[] = [];
   data.required_env.forEach((name, index) => {
     const segments = ['required_env', index];
-    const bad = envNameProblem(name);
+    const bad = envNameProblem(name, 'template');
     if (bad) problems.push(source.problem('error', segments, bad));
     else if (requiredEnv.includes(name))
       problems.push(source.problem('warning', segments, `"${name}" is listed twice`));

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import type { TemplateSummary } from '../api/types';
 import type { Store } from '../store/store';
 import { HostError } from './errors';
+import { codeItem, templateCodeNotice } from './launch-consent';
 import { loadTemplate, TEMPLATE_FILE, type LoadedTemplate, type TemplateConfig } from './template-config';
 
 interface TemplateEntry {
@@ -52,7 +53,8 @@ export class TemplateService {
     return readFile(readmePath, 'utf8');
   }
 
-  async add(dir: string): Promise<TemplateSummary> {
+  /** `confirmed`: the user agreed that the folder's code runs with their rights (the GUI asks; on the CLI, naming it is consent). */
+  async add(dir: string, confirmed: boolean): Promise<TemplateSummary> {
     const root = resolve(dir);
     const result = await loadTemplate(root);
     if (!result.ok) {
@@ -65,6 +67,10 @@ export class TemplateService {
     if (existing?.summary.builtIn) throw new HostError('conflict', `"${name}" is the name of a built-in template; rename yours.`);
     if (existing && resolve(existing.summary.dir) !== root) {
       throw new HostError('conflict', `A template named "${name}" is already added from ${existing.summary.dir}.`);
+    }
+    // Asked last, so the user is only asked about a folder that can be added.
+    if (!confirmed) {
+      throw new HostError('consent_required', `${templateCodeNotice(root)} Add it only if you trust it.`, { items: [codeItem(root)] });
     }
     this.store.templates.add({ name, dir: root, addedAt: Date.now() });
     return (await this.get(name)).summary;

@@ -11,6 +11,7 @@ import {
   envNameProblem,
   hasErrors,
   isReservedEnvName,
+  isRuntimeEnvName,
   isValidEnvName,
   sortProblems,
   textValue,
@@ -421,7 +422,7 @@ function checkAgents(
     if (!template) continue;
     const merged = { ...config.env, ...entry.agent.env };
     for (const key of template.requiredEnv) {
-      if (isReservedEnvName(key) || suppliedInEnv(merged[key])) continue;
+      if (isReservedEnvName(key) || isRuntimeEnvName(key) || suppliedInEnv(merged[key])) continue;
       const paths = requiredBy.get(key) ?? [];
       paths.push(entry.path);
       requiredBy.set(key, paths);
@@ -540,8 +541,8 @@ export type ResolvedAgentEnv = { env: Record<string, string> } | { missing: { ke
  * The env one agent process gets besides the DSPATCH_* names the host sets: exactly the template's
  * required_env plus the keys the workspace declares globally and for this agent (agent value wins).
  * A required key, or a declared key left empty, is filled from the workspace's secrets; placeholders
- * are filled from API keys. Extra secrets, the host's env and DSPATCH_* never come through. Reasons
- * name keys, never values.
+ * are filled from API keys. Extra secrets, the host's env, DSPATCH_* and runtime variables
+ * (NODE_OPTIONS, LD_PRELOAD…: see runtimeEnvReason) never come through. Reasons name keys, never values.
  */
 export function resolveAgentEnv(input: ResolveAgentEnvInput): ResolvedAgentEnv {
   const { workspaceEnv, agentEnv, requiredEnv, secrets, apiKeys } = input;
@@ -555,7 +556,8 @@ export function resolveAgentEnv(input: ResolveAgentEnvInput): ResolvedAgentEnv {
 
   const merged: Record<string, string> = { ...workspaceEnv, ...agentEnv };
   const keys = [...new Set([...requiredEnv, ...Object.keys(workspaceEnv), ...Object.keys(agentEnv)])].filter(
-    (key) => isValidEnvName(key) && !isReservedEnvName(key),
+    // Also the spawn path's guard: whatever validation let through, no runtime variable reaches an agent.
+    (key) => isValidEnvName(key) && !isReservedEnvName(key) && !isRuntimeEnvName(key),
   );
 
   const env: Record<string, string> = {};

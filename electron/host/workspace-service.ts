@@ -6,11 +6,12 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AGENT_ENV, newId } from '../../agents/protocol';
 import type { WorkspaceValidation } from '../api/contract';
-import type { SecretStatus, WorkspaceDetail, WorkspaceSummary } from '../api/types';
+import type { ConsentItem, LaunchConsent, SecretStatus, WorkspaceDetail, WorkspaceSummary } from '../api/types';
 import type { Store } from '../store/store';
 import type { WorkspaceRow } from '../store/workspace-repo';
 import { bundleAgent } from './agent-bundler';
 import { HostError } from './errors';
+import { codeItem, consentFingerprint, consentSummary, keyRoutes, routeItem, routesFingerprint } from './launch-consent';
 import type { SecretService } from './secret-service';
 import type { LaunchPlan, Supervisor } from './supervisor';
 import { templateFieldEnv, type TemplateConfig } from './template-config';
@@ -22,6 +23,7 @@ import {
   resolveAgentEnv,
   resolveWorkspaceDir,
   WORKSPACE_FILE,
+  type WorkspaceConfig,
   type WorkspaceParseResult,
 } from './workspace-config';
 
@@ -97,6 +99,8 @@ export class WorkspaceService {
     const existing = this.store.workspaces.findByDir(root);
     if (existing) this.store.workspaces.rename(existing.id, parsed.config!.name, Date.now());
     const summary = existing ? this.#summary(this.#row(existing.id), { yaml: request.yaml, parsed, error: null }) : this.#insert(root, parsed.config!.name, parsed);
+    // The user wrote this file in the app: its code needs no second confirmation (where keys go still does).
+    this.store.consents.confirmCode(summary.id, Date.now());
     await this.#storeSecrets(summary.id, request.secrets);
     return summary;
   }
@@ -118,18 +122,40 @@ export class WorkspaceService {
     this.store.workspaces.remove(workspaceId);
   }
 
+  /** What the user must still confirm before this workspace runs (see launch-consent.ts). */
+  async launchConsent(workspaceId: string): Promise<LaunchConsent> {
+    const row = this.#row(workspaceId);
+    const configs = await this.templates.configs();
+    return this.#consentState(row, await this.#validConfig(row, configs), configs).pending;
+  }
+
+  /** Records the user's confirmation of exactly what launchConsent listed under `fingerprint`. */
+  async consent(workspaceId: string, fingerprint: string): Promise<void> {
+    const row = this.#row(workspaceId);
+    const configs = await this.templates.configs();
+    const { pending, routes } = this.#consentState(row, await this.#validConfig(row, configs), configs);
+    if (pending.fingerprint !== fingerprint) {
+      throw new HostError('consent_required', `${WORKSPACE_FILE} of '${row.name}' changed since you reviewed it. ${pending.summary} Review it again.`, { ...pending });
+    }
+    const now = Date.now();
+    if (pending.items.some((item) => item.kind === 'code')) this.store.consents.confirmCode(row.id, now);
+    this.store.consents.confirmRoutes(row.id, routes, now);
+  }
+
   /**
-   * Everything a launch needs, checked before any process starts: a valid config, every required
-   * secret (stored, or from `fallbackEnv` for the CLI's one-off runs), the bundled agent code.
+   * Everything a launch needs, checked before any process starts: a valid config, the user's consent
+   * to what it runs and where its secrets go, every required secret (stored, or from `fallbackEnv`
+   * for the CLI's one-off runs), the bundled agent code.
    */
   async plan(workspaceId: string, fallbackEnv: Record<string, string | undefined> = {}): Promise<LaunchPlan> {
     const row = this.#row(workspaceId);
-    const file = join(row.dir, WORKSPACE_FILE);
     const entries = await this.templates.list();
-    const read = await this.#read(row, new Map(entries.map((entry) => [entry.summary.name, entry.loaded?.config ?? null])));
-    if (!read.parsed) throw new HostError('invalid_config', read.error ?? `${file} cannot be read.`);
-    this.#throwOnErrors(read.parsed, file);
-    const config = read.parsed.config!;
+    const configs = new Map(entries.map((entry) => [entry.summary.name, entry.loaded?.config ?? null]));
+    const config = await this.#validConfig(row, configs);
+    const consent = this.#consentState(row, config, configs).pending;
+    if (consent.items.length > 0) {
+      throw new HostError('consent_required', `${consent.summary} Confirm this before it runs: press Launch in the app to review it.`, { ...consent });
+    }
     const agents = flattenAgents(config);
     const templates = new Map(entries.map((entry) => [entry.summary.name, entry.loaded]));
 
@@ -178,6 +204,7 @@ export class WorkspaceService {
       plan.agents.push({
         key: agent.key,
         autoStart: agent.autoStart,
+        peers: agent.peers,
         spawn: {
           modulePath,
           cwd: existsSync(workspaceDir) ? workspaceDir : row.dir,
@@ -195,6 +222,28 @@ export class WorkspaceService {
       });
     }
     return plan;
+  }
+
+  async #validConfig(row: WorkspaceRow, configs: Map<string, TemplateConfig | null>): Promise<WorkspaceConfig> {
+    const file = join(row.dir, WORKSPACE_FILE);
+    const read = await this.#read(row, configs);
+    if (!read.parsed) throw new HostError('invalid_config', read.error ?? `${file} cannot be read.`);
+    this.#throwOnErrors(read.parsed, file);
+    return read.parsed.config!;
+  }
+
+  /**
+   * Pending: code not yet confirmed (a folder the user did not create in the app) and the key routes
+   * when they differ from the confirmed ones. `routes`: the fingerprint of the file's routes now.
+   */
+  #consentState(row: WorkspaceRow, config: WorkspaceConfig, configs: Map<string, TemplateConfig | null>): { pending: LaunchConsent; routes: string } {
+    const routeList = keyRoutes(config, (template) => configs.get(template)?.requiredEnv ?? []);
+    const routes = routesFingerprint(routeList);
+    const stored = this.store.consents.get(row.id);
+    const items: ConsentItem[] = [];
+    if (stored?.codeConfirmedAt == null) items.push(codeItem(row.dir));
+    if (routeList.length > 0 && stored?.routesFingerprint !== routes) items.push(...routeList.map(routeItem));
+    return { pending: { workspaceId: row.id, items, fingerprint: consentFingerprint(items), summary: consentSummary(row.name, items) }, routes };
   }
 
   async #storeSecrets(workspaceId: string, secrets: Record<string, string>): Promise<void> {

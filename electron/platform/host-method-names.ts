@@ -14,6 +14,8 @@ export const HOST_METHOD_NAMES = [
   'workspaces.update',
   'workspaces.remove',
   'workspaces.launch',
+  'workspaces.launchConsent',
+  'workspaces.consent',
   'workspaces.stop',
   'secrets.set',
   'secrets.remove',
@@ -27,6 +29,7 @@ export const HOST_METHOD_NAMES = [
   'sessions.list',
   'sessions.open',
   'sessions.history',
+  'sessions.messages',
   'sessions.create',
   'sessions.send',
   'sessions.interrupt',
@@ -35,6 +38,12 @@ export const HOST_METHOD_NAMES = [
   'logs.list',
   'usage.list',
   'usage.summary',
+  'tasks.board',
+  'tasks.flush',
+  'tasks.retry',
+  'tasks.settings',
+  'tasks.updateSettings',
+  'tools.stats',
 ] as const satisfies readonly HostMethod[];
 
 type MissingMethods = Exclude<HostMethod, (typeof HOST_METHOD_NAMES)[number]>;

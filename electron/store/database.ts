@@ -1,27 +1,27 @@
 // Opens the one SQLite file the host writes, with the pragmas of ARCHITECTURE §5, and applies the
 // numbered migrations against PRAGMA user_version, each in its own transaction.
 import Database from 'better-sqlite3';
-import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { narrowToOwner, prepareDataDir, preparePrivateFile } from '../host/data-dir';
 import { HostError } from '../host/errors';
 import init from './migrations/0001_init.sql?raw';
+import sessionSeq from './migrations/0002_session_seq.sql?raw';
+import consents from './migrations/0003_consents.sql?raw';
+import tasks from './migrations/0004_tasks.sql?raw';
 
 export type Db = Database.Database;
 
 /** In order; the index + 1 is the user_version after applying it. Never edit one that shipped. */
-const MIGRATIONS: readonly string[] = [init];
+const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks];
 
 export function openDatabase(dataDir: string): Db {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    accessSync(dataDir, constants.W_OK);
-  } catch {
-    throw new HostError(
-      'internal',
-      `The data directory ${dataDir} cannot be written. Choose another with --data-dir or fix its permissions.`,
-    );
-  }
-  const db = new Database(join(dataDir, 'dspatch.db'));
+  prepareDataDir(dataDir);
+  const file = join(dataDir, 'dspatch.db');
+  // SQLite gives the -wal and -shm files the database file's mode, so a 0600 database keeps them 0600;
+  // ones left by an earlier version are narrowed here.
+  preparePrivateFile(file);
+  for (const suffix of ['-wal', '-shm']) narrowToOwner(file + suffix);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -13,13 +13,16 @@ const COLUMNS = `id, workspace_id AS workspaceId, session_id AS sessionId, agent
 export class InquiryRepo {
   constructor(private readonly db: Db) {}
 
-  insert(inquiry: InquirySummary): void {
-    this.db
+  /** False when an inquiry with that id exists already (ids come from agents): nothing is written. */
+  insert(inquiry: InquirySummary): boolean {
+    const result = this.db
       .prepare(
         `INSERT INTO inquiries (id, workspace_id, session_id, agent_key, markdown, suggestions, files, status, created_at)
-         VALUES (@id, @workspaceId, @sessionId, @agentKey, @markdown, @suggestions, @files, @status, @createdAt)`,
+         VALUES (@id, @workspaceId, @sessionId, @agentKey, @markdown, @suggestions, @files, @status, @createdAt)
+         ON CONFLICT (id) DO NOTHING`,
       )
       .run({ ...inquiry, suggestions: JSON.stringify(inquiry.suggestions), files: JSON.stringify(inquiry.files) });
+    return result.changes === 1;
   }
 
   get(id: string): (InquirySummary & { suggestionIndex: number | null }) | undefined {

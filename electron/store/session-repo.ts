@@ -80,6 +80,13 @@ export class SessionRepo {
       ),
       setActivityData: db.prepare('UPDATE activities SET data = ?, updated_at = ? WHERE id = ?'),
       timeline: db.prepare(TIMELINE_SQL),
+      maxPosition: db.prepare(
+        `SELECT COALESCE(MAX(p), 0) AS p FROM (
+           SELECT MAX(position) AS p FROM messages WHERE session_id = ?
+           UNION ALL SELECT MAX(position) FROM activities WHERE session_id = ?)`,
+      ),
+      eventSeq: db.prepare('SELECT event_seq AS seq FROM sessions WHERE id = ?'),
+      setEventSeq: db.prepare('UPDATE sessions SET event_seq = ? WHERE id = ? AND event_seq < ?'),
     };
   }
 
@@ -209,11 +216,20 @@ export class SessionRepo {
     return row?.position;
   }
 
-  maxPosition(): number {
-    const row = this.db
-      .prepare('SELECT MAX(p) AS p FROM (SELECT MAX(position) AS p FROM messages UNION ALL SELECT MAX(position) FROM activities)')
-      .get() as { p: number | null };
-    return row.p ?? 0;
+  /**
+   * The next position on a session's timeline, read from the database inside the writer's
+   * transaction: two writers could never hand out the same one.
+   */
+  nextPosition(sessionId: string): number {
+    return (this.#statements.maxPosition.get(sessionId, sessionId) as { p: number | null }).p! + 1;
+  }
+
+  eventSeq(sessionId: string): number {
+    return (this.#statements.eventSeq.get(sessionId) as { seq: number } | undefined)?.seq ?? 0;
+  }
+
+  setEventSeq(sessionId: string, seq: number): void {
+    this.#statements.setEventSeq.run(seq, sessionId, seq);
   }
 
   /** What the assistant said in one turn: the reply a talk_to caller receives. */

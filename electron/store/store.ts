@@ -1,10 +1,13 @@
 // The store: one database, one repository per table group. Only the host holds one.
+import { ConsentRepo } from './consent-repo';
 import { openDatabase, type Db } from './database';
 import { InquiryRepo } from './inquiry-repo';
 import { LogRepo } from './log-repo';
 import { SecretRepo } from './secret-repo';
 import { SessionRepo } from './session-repo';
+import { TaskRepo } from './task-repo';
 import { TemplateRepo } from './template-repo';
+import { ToolCallRepo } from './tool-call-repo';
 import { UsageRepo } from './usage-repo';
 import { WorkspaceRepo } from './workspace-repo';
 
@@ -16,6 +19,9 @@ export class Store {
   readonly logs: LogRepo;
   readonly usage: UsageRepo;
   readonly inquiries: InquiryRepo;
+  readonly consents: ConsentRepo;
+  readonly tasks: TaskRepo;
+  readonly toolCalls: ToolCallRepo;
 
   constructor(readonly db: Db) {
     this.workspaces = new WorkspaceRepo(db);
@@ -25,6 +31,9 @@ export class Store {
     this.logs = new LogRepo(db);
     this.usage = new UsageRepo(db);
     this.inquiries = new InquiryRepo(db);
+    this.consents = new ConsentRepo(db);
+    this.tasks = new TaskRepo(db);
+    this.toolCalls = new ToolCallRepo(db);
   }
 
   static open(dataDir: string): Store {

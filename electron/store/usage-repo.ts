@@ -14,9 +14,9 @@ export class UsageRepo {
 
   constructor(private readonly db: Db) {
     this.#insert = db.prepare(
-      `INSERT INTO usage (id, workspace_id, session_id, run_id, agent_key, model, requests, input_tokens, cached_input_tokens,
+      `INSERT INTO usage (id, workspace_id, session_id, run_id, agent_key, source, model, requests, input_tokens, cached_input_tokens,
          output_tokens, reasoning_tokens, created_at)
-       VALUES (@id, @workspaceId, @sessionId, @runId, @agentKey, @model, @requests, @inputTokens, @cachedInputTokens,
+       VALUES (@id, @workspaceId, @sessionId, @runId, @agentKey, @source, @model, @requests, @inputTokens, @cachedInputTokens,
          @outputTokens, @reasoningTokens, @createdAt)`,
     );
   }
@@ -28,7 +28,7 @@ export class UsageRepo {
   list(filter: { workspaceId?: string; limit?: number }): UsageRecord[] {
     return this.db
       .prepare(
-        `SELECT id, session_id AS sessionId, agent_key AS agentKey, model, requests, input_tokens AS inputTokens,
+        `SELECT id, session_id AS sessionId, agent_key AS agentKey, source, model, requests, input_tokens AS inputTokens,
            cached_input_tokens AS cachedInputTokens, output_tokens AS outputTokens, reasoning_tokens AS reasoningTokens,
            created_at AS createdAt
          FROM usage WHERE (@workspaceId IS NULL OR workspace_id = @workspaceId) ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
@@ -40,7 +40,7 @@ export class UsageRepo {
     const params = { workspaceId: workspaceId ?? null };
     const where = 'WHERE (@workspaceId IS NULL OR workspace_id = @workspaceId)';
     const byModel = this.db
-      .prepare(`SELECT model, ${TOTALS} FROM usage ${where} GROUP BY model ORDER BY model`)
+      .prepare(`SELECT model, source, ${TOTALS} FROM usage ${where} GROUP BY source, model ORDER BY source, model`)
       .all(params) as UsageSummaryRow[];
     const total = this.db.prepare(`SELECT 'all' AS model, ${TOTALS} FROM usage ${where}`).get(params) as UsageSummaryRow;
     for (const key of ['requests', 'inputTokens', 'cachedInputTokens', 'outputTokens', 'reasoningTokens'] as const) {

@@ -1,8 +1,9 @@
 // The one error type the renderer throws for a failed host call, whatever the transport.
 import type { HostErrorCode, HostErrorPayload } from '../../electron/api/contract';
+import type { ConsentItem } from '../../electron/api/types';
 
 /** Transport failures have their own codes: they never come from the host. */
-export type CallErrorCode = HostErrorCode | 'disconnected' | 'unauthorized';
+export type CallErrorCode = HostErrorCode | 'disconnected' | 'unauthorized' | 'too_large';
 
 export class HostCallError extends Error {
   readonly code: CallErrorCode;
@@ -43,4 +44,30 @@ export function missingSecretOf(error: unknown): MissingSecretDetails | null {
   const { workspaceId, key, agent } = error.details;
   if (typeof workspaceId !== 'string' || typeof key !== 'string') return null;
   return { workspaceId, key, agent: typeof agent === 'string' ? agent : null };
+}
+
+export interface ConsentRequest {
+  /** Set for a workspace launch; absent for a template. */
+  workspaceId: string | null;
+  items: ConsentItem[];
+  /** What workspaces.consent expects back; absent for a template. */
+  fingerprint: string | null;
+}
+
+function isConsentItem(value: unknown): value is ConsentItem {
+  if (typeof value !== 'object' || value === null) return false;
+  const item = value as Record<string, unknown>;
+  return (item.kind === 'code' || item.kind === 'key') && typeof item.text === 'string';
+}
+
+/** The `consent_required` details: what the host wants the user to confirm, checked field by field. */
+export function consentRequestOf(error: unknown): ConsentRequest | null {
+  if (!(error instanceof HostCallError) || error.code !== 'consent_required' || !error.details) return null;
+  const { workspaceId, items, fingerprint } = error.details;
+  if (!Array.isArray(items) || !items.every(isConsentItem) || items.length === 0) return null;
+  return {
+    workspaceId: typeof workspaceId === 'string' ? workspaceId : null,
+    items,
+    fingerprint: typeof fingerprint === 'string' ? fingerprint : null,
+  };
 }

@@ -13,8 +13,8 @@ import type {
 } from '../../electron/api/contract';
 import { HostCallError } from './host-call-error';
 
-/** The host closes with this code when the token is missing or wrong. */
-export const CLOSE_UNAUTHORIZED = 4401;
+/** The host closes with this code after a message over its size limit. */
+const CLOSE_TOO_LARGE = 1009;
 
 const BACKOFF_MS = [300, 1000, 2000, 4000, 8000, 12000];
 /** How long a call made while disconnected waits for the connection to come back. */
@@ -116,8 +116,10 @@ export class WsHostClient implements HostClient {
       return;
     }
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
       if (this.socket !== socket) return;
+      opened = true;
       this.attempt = 0;
       this.setConnected(true);
       for (const pending of this.queued.values()) {
@@ -134,13 +136,10 @@ export class WsHostClient implements HostClient {
     socket.onclose = (close) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.dropInflight();
-      if (close.code === CLOSE_UNAUTHORIZED) {
-        this.failAuth();
-        return;
-      }
+      this.dropInflight(close.code === CLOSE_TOO_LARGE);
       this.setConnected(false);
-      this.scheduleReconnect();
+      if (opened) this.scheduleReconnect();
+      else void this.reconnectUnlessRefused();
     };
     // onclose always follows onerror; nothing to do here.
     socket.onerror = () => undefined;
@@ -180,11 +179,33 @@ export class WsHostClient implements HostClient {
     }
   }
 
-  private dropInflight(): void {
-    const lost = new HostCallError(
-      'disconnected',
-      'The connection to dspatch was lost before it answered. Try again.',
-    );
+  /**
+   * The host refuses a bad token with HTTP 401 before the WebSocket handshake, and a browser reports
+   * that only as a failed connection. The same URL over plain HTTP shows the status.
+   */
+  private async reconnectUnlessRefused(): Promise<void> {
+    try {
+      const response = await fetch(this.url.replace(/^ws/, 'http'), { cache: 'no-store' });
+      if (response.status === 401) {
+        this.failAuth();
+        return;
+      }
+    } catch {
+      // The host is not reachable: keep trying.
+    }
+    this.scheduleReconnect();
+  }
+
+  private dropInflight(tooLarge: boolean): void {
+    const lost = tooLarge
+      ? new HostCallError(
+          'too_large',
+          'dspatch refused a request this large. Send less at once, e.g. a shorter prompt or file.',
+        )
+      : new HostCallError(
+          'disconnected',
+          'The connection to dspatch was lost before it answered. Try again.',
+        );
     for (const pending of this.inflight.values()) pending.reject(lost);
     this.inflight.clear();
   }

@@ -1,5 +1,6 @@
 // A modal question with two answers. A native <dialog> gives focus trapping and Escape for free.
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
+import type { ReactNode } from 'react';
 
 interface ConfirmDialogProps {
   open: boolean;
@@ -11,10 +12,13 @@ interface ConfirmDialogProps {
   onConfirm: () => void;
   onCancel: () => void;
   testId?: string;
+  /** Specifics below the message, e.g. a list of what is being confirmed. */
+  children?: ReactNode;
 }
 
 export function ConfirmDialog(props: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const id = useId();
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -27,13 +31,20 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
       ref={ref}
       className="dialog"
       data-testid={props.testId ?? 'confirm-dialog'}
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-message`}
       onCancel={(event) => {
         event.preventDefault();
         props.onCancel();
       }}
     >
-      <h2 className="dialog-title">{props.title}</h2>
-      <p className="dialog-message">{props.message}</p>
+      <h2 className="dialog-title" id={`${id}-title`}>
+        {props.title}
+      </h2>
+      <p className="dialog-message" id={`${id}-message`}>
+        {props.message}
+      </p>
+      {props.children}
       <div className="dialog-actions">
         <button type="button" className="btn" onClick={props.onCancel} disabled={props.busy}>
           Cancel

@@ -33,3 +33,57 @@ export function procRssMb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : NaN;
 }
+
+/** `dspatch serve` in its own process on a free port, and a HostApi client on its WebSocket. */
+export async function serveHost(dataDir: string, env: Record<string, string> = {}) {
+  const { spawn } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const { default: WebSocket } = await import('ws');
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'dspatch.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('http://') && resolve(line.trim()));
+    child.once('exit', (code) => reject(new Error(`dspatch serve exited with ${code}`)));
+  });
+  const { host: address, searchParams } = new URL(url);
+  const socket = new WebSocket(`ws://${address}/api?token=${searchParams.get('token')}`);
+  await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const listeners = new Set<(event: { type: string; [key: string]: unknown }, at: number) => void>();
+  socket.on('message', (data) => {
+    const at = performance.timeOrigin + performance.now();
+    const frame = JSON.parse(data.toString());
+    if (frame.id !== undefined) {
+      const call = pending.get(frame.id);
+      pending.delete(frame.id);
+      if (frame.error) call?.reject(new Error(frame.error.message));
+      else call?.resolve(frame.result);
+    } else if (frame.event) for (const listener of listeners) listener(frame.event, at);
+  });
+  return {
+    pid: child.pid!,
+    call<T>(method: string, params: unknown): Promise<T> {
+      const id = nextId++;
+      socket.send(JSON.stringify({ id, method, params }));
+      return new Promise<T>((resolve, reject) => pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+    },
+    onEvent(listener: (event: { type: string; [key: string]: unknown }, at: number) => void) {
+      listeners.add(listener);
+    },
+    /** Adds a workspace folder, confirms what it runs, launches it. */
+    async launch(dir: string): Promise<{ id: string; sessions: { id: string; agentKey: string }[] }> {
+      const workspace = await this.call<{ id: string }>('workspaces.add', { dir });
+      const consent = await this.call<{ fingerprint: string }>('workspaces.launchConsent', { workspaceId: workspace.id });
+      await this.call('workspaces.consent', { workspaceId: workspace.id, fingerprint: consent.fingerprint });
+      const { sessions } = await this.call<{ sessions: { id: string; agentKey: string }[] }>('workspaces.launch', { workspaceId: workspace.id });
+      return { id: workspace.id, sessions };
+    },
+    close() {
+      socket.close();
+      child.kill('SIGTERM');
+    },
+  };
+}

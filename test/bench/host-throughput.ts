@@ -2,12 +2,10 @@
 // browser-mode host (its own process) into SQLite and out to one WebSocket client. Then the same
 // appends done the naive way, one autocommit statement each, for comparison.
 import Database from 'better-sqlite3';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import WebSocket from 'ws';
-import { percentile, procCpuSeconds, procPeakRssMb, repoRoot, tempDir } from './bench-utils';
+import { percentile, procCpuSeconds, procPeakRssMb, repoRoot, serveHost, tempDir } from './bench-utils';
 
 const AGENTS = 10;
 const TOTAL_DELTAS = 100_000;
@@ -24,43 +22,22 @@ writeFileSync(
   `name: bench\nagents:\n${Array.from({ length: AGENTS }, (_, i) => `  flood${i}:\n    template: bench-flood\n`).join('')}`,
 );
 
-const host = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve, reject) => {
-  const lines = createInterface({ input: host.stdout! });
-  lines.on('line', (line) => line.startsWith('http://') && resolve(line.trim()));
-  host.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
-});
-const { host: address, searchParams } = new URL(url);
-const socket = new WebSocket(`ws://${address}/api?token=${searchParams.get('token')}`);
-await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
-
-let nextId = 1;
-const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+const host = await serveHost(dataDir);
 const delays: number[] = [];
 let received = 0;
 let appendEvents = 0;
 const idle = new Set<string>();
 let onProgress = () => {};
 
-socket.on('message', (data) => {
-  const at = performance.timeOrigin + performance.now();
-  const frame = JSON.parse(data.toString());
-  if (frame.id !== undefined) {
-    const call = pending.get(frame.id);
-    pending.delete(frame.id);
-    if (frame.error) call?.reject(new Error(frame.error.message));
-    else call?.resolve(frame.result);
-    return;
-  }
-  const event = frame.event;
-  if (event?.type !== 'session.event') return;
-  const change = event.change;
+host.onEvent((event, at) => {
+  if (event.type !== 'session.event') return;
+  const change = event.change as { type: string; text?: string; state?: string; entry?: { kind: string; role: string; status: string; text: string } };
   let text = '';
   if (change.type === 'append') {
-    text = change.text;
+    text = change.text ?? '';
     appendEvents++;
-  } else if (change.type === 'entry' && change.entry.kind === 'message' && change.entry.role === 'assistant' && change.entry.status === 'streaming') text = change.entry.text;
-  else if (change.type === 'state' && change.state === 'idle') idle.add(event.sessionId);
+  } else if (change.type === 'entry' && change.entry?.kind === 'message' && change.entry.role === 'assistant' && change.entry.status === 'streaming') text = change.entry.text;
+  else if (change.type === 'state' && change.state === 'idle') idle.add(event.sessionId as string);
   for (const stamp of text.split('|')) {
     if (!stamp) continue;
     delays.push(at - Number(stamp));
@@ -69,29 +46,21 @@ socket.on('message', (data) => {
   onProgress();
 });
 
-function call<T>(method: string, params: unknown): Promise<T> {
-  const id = nextId++;
-  socket.send(JSON.stringify({ id, method, params }));
-  return new Promise<T>((resolve, reject) => pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
-}
-
-const workspace = await call<{ id: string }>('workspaces.add', { dir: workspaceDir });
-const { sessions } = await call<{ sessions: { id: string }[] }>('workspaces.launch', { workspaceId: workspace.id });
+const { sessions } = await host.launch(workspaceDir);
 if (sessions.length !== AGENTS) throw new Error(`expected ${AGENTS} sessions, got ${sessions.length}`);
 
-const cpuBefore = procCpuSeconds(host.pid!);
+const cpuBefore = procCpuSeconds(host.pid);
 const started = performance.now();
 idle.clear();
 const done = new Promise<void>((resolve) => {
   onProgress = () => received >= TOTAL_DELTAS && idle.size >= AGENTS && resolve();
 });
-await Promise.all(sessions.map((session) => call('sessions.send', { sessionId: session.id, text: String(PER_AGENT) })));
+await Promise.all(sessions.map((session) => host.call('sessions.send', { sessionId: session.id, text: String(PER_AGENT) })));
 await done;
 const seconds = (performance.now() - started) / 1000;
-const hostCpu = procCpuSeconds(host.pid!) - cpuBefore;
-const hostPeakRss = procPeakRssMb(host.pid!);
-socket.close();
-host.kill('SIGTERM');
+const hostCpu = procCpuSeconds(host.pid) - cpuBefore;
+const hostPeakRss = procPeakRssMb(host.pid);
+host.close();
 
 // The naive way: every delta its own autocommit UPDATE, same schema and pragmas.
 const naiveDir = tempDir('dspatch-bench-naive-');

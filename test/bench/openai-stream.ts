@@ -131,6 +131,9 @@ const workspace = await host.call('workspaces.create', {
   secrets: { OPENAI_API_KEY: API_KEY },
   overwrite: false,
 });
+// The key goes to the fake server's address: confirm that, as the user would before the first launch.
+const { fingerprint } = await host.call('workspaces.launchConsent', { workspaceId: workspace.id });
+await host.call('workspaces.consent', { workspaceId: workspace.id, fingerprint });
 const { sessions } = await host.call('workspaces.launch', { workspaceId: workspace.id });
 const sessionId = sessions[0]?.id;
 if (!sessionId) throw new Error('The workspace started no session.');

@@ -96,6 +96,12 @@ describe('creating a workspace in the GUI', () => {
     await expect.poll(() => page.getByTestId('workspace-view').count(), { timeout: 10_000 }).toBe(1);
     expect(readFileSync(join(dir, 'dspatch.workspace.yml'), 'utf8')).toContain('template: openai-assistant');
     await page.getByTestId('launch-button').click();
+    // Created in the app, so its code is not asked about; where the typed key goes is.
+    const consent = page.getByRole('dialog', { name: 'Launch shop?' });
+    await expect.poll(() => consent.getByRole('listitem').allInnerTexts()).toEqual([
+      `sends OPENAI_API_KEY (a secret of this workspace) to ${new URL(model.baseURL).host}`,
+    ]);
+    await consent.getByRole('button', { name: 'Confirm and launch' }).click();
     await page.getByTestId('session-item').first().click();
     await page.getByTestId('composer-input').fill('what time is it?');
     await page.getByTestId('composer-send').click();

@@ -31,6 +31,10 @@ describe('echo workspace in the browser', () => {
     await card.click();
 
     await page.getByTestId('launch-button').click();
+    // A folder the user did not create in the app: launching it asks once.
+    const consent = page.getByRole('dialog', { name: 'Launch echo-e2e?' });
+    await expect.poll(() => consent.getByRole('listitem').allInnerTexts()).toEqual([`runs code from ${dir} with your rights`]);
+    await consent.getByRole('button', { name: 'Confirm and launch' }).click();
     await page.getByTestId('session-item').first().click();
     const composer = page.getByTestId('composer-input');
     await composer.fill('/slow the quick brown fox jumps over the lazy dog');

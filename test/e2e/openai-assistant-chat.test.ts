@@ -39,6 +39,7 @@ describe('openai-assistant in the browser', () => {
     await page.getByTestId('secret-save-OPENAI_API_KEY').click();
     await page.getByTestId('tab-overview').click();
     await page.getByTestId('launch-button').click();
+    await page.getByRole('dialog', { name: 'Launch assistant-e2e?' }).getByRole('button', { name: 'Confirm and launch' }).click();
     await page.getByTestId('session-item').first().click();
 
     await page.getByTestId('composer-input').fill('hello agent');

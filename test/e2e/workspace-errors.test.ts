@@ -44,6 +44,7 @@ describe('workspace errors in the browser', () => {
     await openFolder(dir);
     await page.getByTestId('workspace-card').filter({ hasText: 'needs-key' }).click();
     await page.getByTestId('launch-button').click();
+    await page.getByRole('dialog', { name: 'Launch needs-key?' }).getByRole('button', { name: 'Confirm and launch' }).click();
 
     const banner = page.getByTestId('error-banner');
     await expect.poll(() => banner.innerText()).toContain(

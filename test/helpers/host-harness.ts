@@ -118,7 +118,8 @@ export function scratchDir(prefix = 'dspatch-it-'): string {
   return dir;
 }
 
-export async function startHost(options: { dataDir?: string } = {}): Promise<TestHost> {
+/** `env` is the host's environment (DSPATCH_TASKS_* overrides); by default an empty one, not the test runner's. */
+export async function startHost(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestHost> {
   const dataDir = options.dataDir ?? scratchDir('dspatch-it-data-');
   const host = await createHost({
     dataDir,
@@ -128,6 +129,7 @@ export async function startHost(options: { dataDir?: string } = {}): Promise<Tes
     cipher: new FileCipher(dataDir),
     version: '0.0.0-test',
     agentCacheDir,
+    env: options.env ?? {},
   });
   const events = new EventLog();
   host.onEvent((event) => events.push(event));
@@ -163,9 +165,15 @@ export function addWorkspace(t: TestHost, yaml: string): Promise<WorkspaceSummar
   return t.host.call('workspaces.add', { dir: workspaceDir(yaml) });
 }
 
-/** Registers test/fixtures/templates/<name>. */
+/** Registers test/fixtures/templates/<name>, as a user who confirmed running its code. */
 export function addTemplate(t: TestHost, name: string): Promise<TemplateSummary> {
-  return t.host.call('templates.add', { dir: join(fixtureTemplatesDir, name) });
+  return t.host.call('templates.add', { dir: join(fixtureTemplatesDir, name), confirm: true });
+}
+
+/** Confirms whatever the workspace still needs confirmed before it launches (its code, key routes). */
+export async function confirmLaunch(t: TestHost, workspaceId: string): Promise<void> {
+  const { fingerprint } = await t.host.call('workspaces.launchConsent', { workspaceId });
+  await t.host.call('workspaces.consent', { workspaceId, fingerprint });
 }
 
 /** A workspace with one root agent of `template`. */
@@ -173,12 +181,13 @@ export function singleAgentYaml(name: string, agentKey: string, template: string
   return `name: ${name}\nagents:\n  ${agentKey}:\n    template: ${template}\n`;
 }
 
-/** Adds and launches a workspace; returns it with the auto-started session of its first agent. */
+/** Adds, confirms and launches a workspace; returns it with the auto-started session of its first agent. */
 export async function launchWorkspace(
   t: TestHost,
   yaml: string,
 ): Promise<{ workspace: WorkspaceSummary; sessionId: string }> {
   const workspace = await addWorkspace(t, yaml);
+  await confirmLaunch(t, workspace.id);
   const { sessions } = await t.host.call('workspaces.launch', { workspaceId: workspace.id });
   if (!sessions[0]) throw new Error('The workspace started no session.');
   return { workspace, sessionId: sessions[0].id };

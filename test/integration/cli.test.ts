@@ -1,7 +1,7 @@
 // The `dspatch` command as users run it: the built CLI (`node bin/dspatch.js`) in real processes,
 // each with its own data directory, real agent processes and real SQLite files.
 import Database from 'better-sqlite3';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -14,44 +14,12 @@ import {
   singleAgentYaml,
   workspaceDir,
 } from '../helpers/host-harness';
+import { dspatch, jsonLines } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
+import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openai-server';
 
 const VERSION = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string })
   .version;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `dspatch …` with a minimal env (no MY_TOKEN unless given) and optional stdin. */
-function dspatch(
-  args: string[],
-  options: { env?: Record<string, string>; input?: string } = {},
-): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'dspatch.js'), ...args], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
-}
-
-function jsonLines(stdout: string): Record<string, unknown>[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 /** The main database file and its WAL, as latin1 text, to search for a value's bytes. */
 function databaseBytes(dataDir: string): string {
@@ -148,6 +116,67 @@ describe('dspatch CLI: workspaces, run and sessions', () => {
       { role: 'user', content: prompt },
       { role: 'assistant', content: prompt },
     ]);
+  });
+});
+
+describe('dspatch CLI: tasks and tools', () => {
+  const dataDir = scratchDir('dspatch-it-cli-tasks-');
+  const dir = workspaceDir(singleAgentYaml('cli-tasks', 'echo', 'echo'));
+  let fake: FakeOpenAI;
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+  const cli = (...args: string[]) =>
+    dspatch([...args, '--data-dir', dataDir], {
+      env: { DSPATCH_TASKS_BASE_URL: fake.baseURL, DSPATCH_TASKS_API_KEY: 'sk-cli-tasks-key', DSPATCH_TASKS_MODEL: 'extractor' },
+    });
+
+  it('lists a conversation\'s tasks, flushes pending messages into tasks, and prints tool statistics', async () => {
+    const ran = await cli('run', dir, '--prompt', 'Book a flight to Oslo', '--json');
+    expect(ran.code, ran.stderr).toBe(0);
+    const sessionId = String(jsonLines(ran.stdout)[0].sessionId);
+
+    const before = await cli('tasks', 'list', sessionId);
+    expect(before.stdout).toContain('No tasks yet.');
+    expect(before.stdout).toContain(`2 messages waiting.\nRun dspatch tasks flush ${sessionId}`);
+
+    fake.script(
+      {
+        toolCalls: [
+          { name: 'insert_task', arguments: { after_task_order: 0, task_description: 'Book a flight to Oslo' } },
+          { name: 'append_messages_to_task', arguments: { task_order: 1, message_id_range: [0, 1] } },
+          { name: 'append_task_progress', arguments: { task_order: 1, progress: 'Agent repeated the request' } },
+          { name: 'submit_user_preference', arguments: { preference: 'The user flies from Bergen.' } },
+        ],
+      },
+      { toolCalls: [{ name: 'finish', arguments: {} }] },
+    );
+    const flushed = await cli('tasks', 'flush', sessionId);
+    expect(flushed.code, flushed.stderr).toBe(0);
+    expect(flushed.stdout).toBe('1. [running] Book a flight to Oslo\n     - Agent repeated the request\n     preference: The user flies from Bergen.\n');
+
+    const listed = await cli('tasks', 'list', sessionId, '--json');
+    expect(JSON.parse(listed.stdout)).toEqual([
+      { order: 1, description: 'Book a flight to Oslo', status: 'running', progresses: ['Agent repeated the request'], userPreferences: ['The user flies from Bergen.'] },
+    ]);
+
+    const tools = await cli('tools', sessionId, '--json');
+    expect(tools.code, tools.stderr).toBe(0);
+    expect(JSON.parse(tools.stdout)).toEqual([]);
+    expect((await cli('tools', '--workspace', 'cli-tasks')).stdout).toBe('No tool calls yet.\n');
+    const both = await cli('tools', sessionId, '--workspace', 'cli-tasks');
+    expect(both.code).toBe(64);
+  });
+
+  it('says how to turn extraction on when it has no key', async () => {
+    const ran = await dspatch(['run', dir, '--prompt', 'hi', '--json', '--data-dir', dataDir]);
+    const sessionId = String(jsonLines(ran.stdout)[0].sessionId);
+    const flushed = await dspatch(['tasks', 'flush', sessionId, '--data-dir', dataDir]);
+    expect(flushed.code).toBe(1);
+    expect(flushed.stderr).toMatch(/^dspatch: Task extraction needs an API key: .*Settings → Tasks.*DSPATCH_TASKS_API_KEY/);
   });
 });
 

@@ -1,24 +1,14 @@
 // The built-in openai-assistant template under the real host: the secret typed once, the agent
 // launched by the supervisor with its minimal env, a tool turn against the fake OpenAI server, and
 // the timeline and usage as the host stores them.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { TimelineActivity, TimelineMessage } from '../../electron/api/types';
-import { startFakeOpenAI, type FakeOpenAI } from '../fixtures/openai-server';
-import { addWorkspace, cleanupHarness, sendAndWait, startHost } from '../helpers/host-harness';
+import { useFakeOpenAI } from '../helpers/fake-model';
+import { addWorkspace, cleanupHarness, confirmLaunch, sendAndWait, startHost } from '../helpers/host-harness';
 
 const API_KEY = 'sk-dspatch-host-test-abcdef0123456789';
-let fake: FakeOpenAI;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-});
-afterAll(async () => {
-  await fake.close();
-});
-afterEach(async () => {
-  await cleanupHarness();
-  fake.reset();
-});
+const fake = useFakeOpenAI();
+afterEach(cleanupHarness);
 
 function workspaceYaml(): string {
   return [
@@ -45,6 +35,7 @@ describe('openai-assistant under the host', () => {
     const t = await startHost();
     const { id: workspaceId } = await addWorkspace(t, workspaceYaml());
     await t.host.call('secrets.set', { workspaceId, key: 'OPENAI_API_KEY', value: API_KEY });
+    await confirmLaunch(t, workspaceId);
     const { sessions } = await t.host.call('workspaces.launch', { workspaceId });
     const sessionId = sessions[0].id;
 

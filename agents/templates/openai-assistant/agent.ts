@@ -1,7 +1,7 @@
 // The openai-assistant template: d:spatch's OpenAiAgentContext example, plus one harmless tool so a
 // tool call and its result show up in the timeline.
-import { tool } from '@openai/agents';
-import { DspatchEngine, OpenAiAgentContext } from 'dspatch';
+// `tool` from 'dspatch' is @openai/agents' own, plus: a tool that throws shows as failed in the app.
+import { DspatchEngine, OpenAiAgentContext, tool } from 'dspatch';
 
 const getCurrentTime = tool({
   name: 'get_current_time',

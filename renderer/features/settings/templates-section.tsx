@@ -1,10 +1,10 @@
 // Agent templates: built-in ones and folders the user added. A broken template is listed with its
-// error so it can be fixed or removed.
+// error so it can be fixed or removed. A template is code: adding one asks the user first.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { TemplateSummary } from '../../../electron/api/types';
 import { useClient } from '../../app-context';
-import { errorMessage } from '../../api/host-call-error';
+import { consentRequestOf, errorMessage, HostCallError } from '../../api/host-call-error';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { MarkdownText } from '../../components/markdown';
@@ -17,13 +17,23 @@ export function TemplatesSection() {
   const [dir, setDir] = useState('');
   const { busy, error, setError, run } = useHostAction();
   const [removing, setRemoving] = useState<string | null>(null);
+  /** The host's words for what adding this folder means, while the user decides. */
+  const [confirming, setConfirming] = useState<string | null>(null);
 
-  async function add(event: FormEvent) {
-    event.preventDefault();
+  /** Without `confirm` the host checks the folder, then asks for consent: only a valid template is asked about. */
+  async function add(confirm: boolean) {
     if (!dir.trim() || busy) return;
     setError(null);
     await run(async () => {
-      await client.call('templates.add', { dir: dir.trim() });
+      try {
+        await client.call('templates.add', { dir: dir.trim(), confirm });
+      } catch (err) {
+        if (confirm || !(err instanceof HostCallError) || !consentRequestOf(err)) throw err;
+        setConfirming(err.message);
+        return;
+      } finally {
+        if (confirm) setConfirming(null);
+      }
       setDir('');
       templates.reload();
     });
@@ -55,7 +65,13 @@ export function TemplatesSection() {
           <TemplateItem key={template.name} template={template} onRemove={() => setRemoving(template.name)} />
         ))}
       </ul>
-      <form className="inline-form" onSubmit={(event) => void add(event)}>
+      <form
+        className="inline-form"
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          void add(false);
+        }}
+      >
         <label className="field grow">
           <span className="field-label">Add a template folder</span>
           <input
@@ -73,6 +89,16 @@ export function TemplatesSection() {
         </button>
       </form>
       {error ? <ErrorBanner message={error} onDismiss={() => setError(null)} /> : null}
+      <ConfirmDialog
+        open={confirming !== null}
+        title="Add this template?"
+        message={confirming ?? ''}
+        confirmLabel="Trust and add"
+        busy={busy}
+        onConfirm={() => void add(true)}
+        onCancel={() => setConfirming(null)}
+        testId="template-consent"
+      />
       <ConfirmDialog
         open={removing !== null}
         title={`Remove template ${removing ?? ''}?`}

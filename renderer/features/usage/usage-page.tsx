@@ -91,7 +91,7 @@ export function UsagePage() {
             </thead>
             <tbody>
               {summary.data.byModel.map((row) => (
-                <UsageRow key={row.model} row={row} />
+                <UsageRow key={`${row.source}:${row.model}`} row={row} />
               ))}
               <UsageRow row={{ ...summary.data.total, model: 'Total' }} strong />
             </tbody>
@@ -118,7 +118,7 @@ export function UsagePage() {
               {records.data.map((record) => (
                 <tr key={record.id}>
                   <td className="nowrap">{formatTime(record.createdAt)}</td>
-                  <td>{record.agentKey}</td>
+                  <td>{record.source === 'tasks' ? `${record.agentKey} · task extraction` : record.agentKey}</td>
                   <td className="mono">{record.model}</td>
                   <CountCells counts={record} />
                 </tr>
@@ -144,7 +144,10 @@ function Stat({ label, value, detail }: { label: string; value: string; detail?:
 function UsageRow({ row, strong }: { row: UsageSummaryRow; strong?: boolean }) {
   return (
     <tr className={strong ? 'total-row' : undefined}>
-      <td className="mono">{row.model}</td>
+      <td className="mono">
+        {row.model}
+        {row.source === 'tasks' ? <span className="muted small"> · task extraction</span> : null}
+      </td>
       <CountCells counts={row} />
     </tr>
   );

@@ -8,6 +8,7 @@ import {
   addTemplate,
   addWorkspace,
   cleanupHarness,
+  confirmLaunch,
   sendAndWait,
   singleAgentYaml,
   startHost,
@@ -45,6 +46,7 @@ describe('secrets', () => {
     const t = await startHost();
     await addTemplate(t, 'secret-env');
     const workspace = await addWorkspace(t, singleAgentYaml('vault', 'reporter', 'secret-env'));
+    await confirmLaunch(t, workspace.id);
 
     const envelope = await t.host.handle('workspaces.launch', { workspaceId: workspace.id });
     expect(envelope.ok).toBe(false);
@@ -73,6 +75,7 @@ describe('secrets', () => {
       { key: 'MY_TOKEN', isSet: true, hint: token.slice(-4), requiredBy: ['reporter'] },
     ]);
 
+    await confirmLaunch(t, workspace.id);
     const { sessions } = await t.host.call('workspaces.launch', { workspaceId: workspace.id });
     const sessionId = sessions[0].id;
     const sha = createHash('sha256').update(token).digest('hex');

@@ -1,7 +1,7 @@
 // The store under a real host: a fresh SQLite file gets its migrations and pragmas, data survives a
 // reopen, and a data directory that cannot be written is refused with a message naming it.
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHost } from '../../../electron/host/host';
@@ -17,6 +17,9 @@ import {
 import { agentCacheDir, repoRoot } from '../../helpers/paths';
 
 afterEach(cleanupHarness);
+
+/** Every numbered migration shipped in the store folder is applied. */
+const SCHEMA_VERSION = readdirSync(join(repoRoot, 'electron', 'store', 'migrations')).filter((name) => /^\d{4}_.*\.sql$/.test(name)).length;
 
 const TABLES = [
   'activities',
@@ -48,7 +51,7 @@ describe('store', () => {
   it('applies the migrations to a fresh file and opens it with the documented pragmas', async () => {
     const t = await startHost();
     const db = t.host.services.store.db;
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
@@ -58,7 +61,7 @@ describe('store', () => {
     // The file itself, opened by someone else: schema version and tables are on disk.
     const file = new Database(join(t.dataDir, 'dspatch.db'), { readonly: true });
     try {
-      expect(file.pragma('user_version', { simple: true })).toBe(1);
+      expect(file.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(file.pragma('journal_mode', { simple: true })).toBe('wal');
       const tables = (
         file
@@ -77,7 +80,7 @@ describe('store', () => {
     await first.close();
 
     const second = await startHost({ dataDir: first.dataDir });
-    expect(second.host.services.store.db.pragma('user_version', { simple: true })).toBe(1);
+    expect(second.host.services.store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const list = await second.host.call('workspaces.list', {});
     expect(list).toEqual([expect.objectContaining({ id: workspace.id, name: 'kept', dir: workspace.dir })]);
   });

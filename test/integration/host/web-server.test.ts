@@ -1,5 +1,6 @@
 // Browser mode's server with a real host, a real HTTP listener and real WebSocket clients (`ws`):
-// token and Origin checks, the request/response frames, events, bad frames, static files.
+// token, Host and Origin checks, the request/response frames, events, bad frames, static files, CSP.
+// Hostile input (raw frames, floods of bad requests) is in test/integration/hostile/ws-server.test.ts.
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -104,10 +105,12 @@ function attempt(
 
 function get(
   path: string,
+  headers: Record<string, string> = {},
+  port = server.port,
 ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     // http.request sends the path as written: `..` is not normalized away by the client.
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method: 'GET' }, (response) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path, method: 'GET', headers }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
@@ -121,12 +124,22 @@ function get(
 }
 
 describe('web server: WebSocket /api', () => {
-  it('closes a connection without a token or with a wrong one with 4401', async () => {
-    expect(await attempt(`ws://127.0.0.1:${server.port}/api`)).toEqual({ closeCode: 4401 });
-    expect(await attempt(`ws://127.0.0.1:${server.port}/api?token=wrong`)).toEqual({ closeCode: 4401 });
+  it('refuses an upgrade without a token or with a wrong one with HTTP 401, before any WebSocket exists', async () => {
+    expect(await attempt(`ws://127.0.0.1:${server.port}/api`)).toEqual({ status: 401 });
+    expect(await attempt(`ws://127.0.0.1:${server.port}/api?token=wrong`)).toEqual({ status: 401 });
     expect(await attempt(`ws://127.0.0.1:${server.port}/api?token=${TOKEN.slice(0, -1)}`)).toEqual({
-      closeCode: 4401,
+      status: 401,
     });
+  });
+
+  it('tells a plain HTTP request to /api whether its token is good (the renderer asks after a failed connection)', async () => {
+    const refused = await get('/api?token=wrong');
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatch(/access token is required.*dspatch serve/);
+    expect((await get('/api')).status).toBe(401);
+    const accepted = await get(`/api?token=${TOKEN}`);
+    expect(accepted.status).toBe(426);
+    expect(accepted.headers.upgrade).toBe('websocket');
   });
 
   it('refuses an upgrade from a foreign Origin with 403, even with the right token', async () => {
@@ -140,7 +153,19 @@ describe('web server: WebSocket /api', () => {
   });
 
   it('refuses upgrades on any other path', async () => {
-    expect(await attempt(`ws://127.0.0.1:${server.port}/other?token=${TOKEN}`)).toEqual({ status: 403 });
+    expect(await attempt(`ws://127.0.0.1:${server.port}/other?token=${TOKEN}`)).toEqual({ status: 404 });
+  });
+
+  it('accepts the loopback names the page may be opened at, and refuses any other Host with 421', async () => {
+    const url = `ws://127.0.0.1:${server.port}/api?token=${TOKEN}`;
+    for (const host of [`localhost:${server.port}`, `[::1]:${server.port}`, `LOCALHOST:${server.port}`]) {
+      const ws = new WebSocket(url, { headers: { Host: host }, origin: `http://${host.toLowerCase()}` });
+      await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+      ws.close();
+    }
+    for (const host of ['evil.example', `evil.example:${server.port}`, `127.0.0.1:${server.port + 1}`]) {
+      expect(await attempt(url, { headers: { Host: host } })).toEqual({ status: 421 });
+    }
   });
 
   it('answers requests and pushes events to a valid client', async () => {
@@ -198,6 +223,15 @@ describe('web server: static files', () => {
     expect(response.headers['content-type']).toMatch(/^text\/html/);
     expect(response.headers['content-security-policy']).toMatch(/default-src 'self'/);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+    // The page may open WebSockets only to its own host, whichever allowed name it was opened at.
+    const connectSrc = (csp: unknown) => /connect-src ([^;]*)/.exec(String(csp))?.[1];
+    expect(connectSrc(response.headers['content-security-policy'])).toBe(
+      `'self' ws://127.0.0.1:${server.port} wss://127.0.0.1:${server.port}`,
+    );
+    const viaLocalhost = await get('/', { Host: `localhost:${server.port}` });
+    expect(connectSrc(viaLocalhost.headers['content-security-policy'])).toBe(
+      `'self' ws://localhost:${server.port} wss://localhost:${server.port}`,
+    );
 
     const asset = await get('/assets/app.js');
     expect(asset.status).toBe(200);
@@ -220,6 +254,21 @@ describe('web server: static files', () => {
     expect(response.status).toBe(404);
     expect(response.body).not.toContain('outside the renderer');
     expect(response.body).not.toContain('root:');
+  });
+
+  it('answers a foreign Host (a DNS-rebinding page) with 421 and a reason, not the app', async () => {
+    for (const host of [
+      'evil.example',
+      `evil.example:${server.port}`,
+      `attacker.test:${server.port}`,
+      'a b',
+    ]) {
+      const response = await get('/', { Host: host });
+      expect(response.status).toBe(421);
+      expect(response.body).not.toContain(INDEX_HTML);
+      expect(response.body).toMatch(/does not answer to .*--public-url/);
+      expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    }
   });
 
   it('allows only GET and HEAD', async () => {
@@ -252,6 +301,65 @@ describe('web server: startup', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('bound to every interface without --public-url, answers only at loopback and says what to do', async () => {
+    const wide = await startWebServer({
+      host: t.host,
+      rendererDir,
+      bindHost: '0.0.0.0',
+      port: 0,
+      token: TOKEN,
+    });
+    try {
+      expect(wide.url).toBe(`http://127.0.0.1:${wide.port}/?token=${TOKEN}`);
+      expect(wide.warning).toMatch(/421 Misdirected Request.*--public-url http:\/\/ADDRESS:\d+/);
+      expect((await get('/', { Host: `192.0.2.7:${wide.port}` }, wide.port)).status).toBe(421);
+      expect((await get('/', {}, wide.port)).status).toBe(200);
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it('with --public-url, answers at that address, accepts its Origin and prints it', async () => {
+    const wide = await startWebServer({
+      host: t.host,
+      rendererDir,
+      bindHost: '0.0.0.0',
+      port: 0,
+      token: TOKEN,
+      publicUrl: 'https://dspatch.example.test',
+    });
+    try {
+      expect(wide.url).toBe(`https://dspatch.example.test/?token=${TOKEN}`);
+      expect(wide.warning).toMatch(/anyone who can reach https:\/\/dspatch\.example\.test/);
+      const page = await get('/', { Host: 'dspatch.example.test' }, wide.port);
+      expect(page.status).toBe(200);
+      expect(page.headers['content-security-policy']).toContain('wss://dspatch.example.test;');
+      const url = `ws://127.0.0.1:${wide.port}/api?token=${TOKEN}`;
+      const ws = new WebSocket(url, {
+        headers: { Host: 'dspatch.example.test' },
+        origin: 'https://dspatch.example.test',
+      });
+      await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+      ws.close();
+      expect(await attempt(url, { headers: { Host: 'other.example.test' } })).toEqual({ status: 421 });
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it.each([
+    '192.168.1.5:7450',
+    'ftp://example.test',
+    'http://example.test/app',
+    'http://user:pw@example.test',
+  ])('refuses --public-url %s, saying what it must look like', async (publicUrl) => {
+    await expect(
+      startWebServer({ host: t.host, rendererDir, bindHost: '127.0.0.1', port: 0, publicUrl }),
+    ).rejects.toThrow(
+      /--public-url must be an http or https address with only a host and port, like http:\/\//,
+    );
   });
 
   it('refuses to start without a built renderer, saying how to build it', async () => {

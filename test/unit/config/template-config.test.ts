@@ -113,6 +113,38 @@ describe('parseTemplateConfig', () => {
     );
   });
 
+  it('refuses loader and runtime variables in required_env, and allows NODE_ENV and NODE_EXTRA_CA_CERTS', () => {
+    const problems = problemsOf(
+      [
+        'name: t',
+        'required_env:',
+        '  - NODE_OPTIONS', //          3
+        '  - LD_PRELOAD', //            4
+        '  - node_path', //             5
+        '  - ELECTRON_RUN_AS_NODE', //  6
+        '  - NODE_ENV', //              7
+        '  - NODE_EXTRA_CA_CERTS', //   8
+        '  - UV_THREADPOOL_SIZE', //    9
+        '  - OPENSSL_CONF', //         10
+        '  - OPENAI_API_KEY', //       11
+      ].join('\n'),
+    );
+    expect(problems.map((p) => [p.line, p.path])).toEqual([
+      [3, 'required_env[0]'],
+      [4, 'required_env[1]'],
+      [5, 'required_env[2]'],
+      [6, 'required_env[3]'],
+      [9, 'required_env[6]'],
+      [10, 'required_env[7]'],
+    ]);
+    expect(problems[0].message).toBe(
+      "dspatch.agent.yml:3 required_env[0]: NODE_OPTIONS changes how the agent's runtime loads code; a template cannot require it",
+    );
+    expect(problems[1].message).toBe(
+      "dspatch.agent.yml:4 required_env[1]: LD_PRELOAD makes the system loader load other code into the agent's process; a template cannot require it",
+    );
+  });
+
   it('warns about a key listed twice and keeps one', () => {
     const result = parseTemplateConfig('name: t\nrequired_env: [A, A]\n', F);
     expect(result).toMatchObject({ ok: true, config: { requiredEnv: ['A'] } });

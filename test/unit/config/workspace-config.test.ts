@@ -357,6 +357,45 @@ describe('parseWorkspaceConfig: problems carry file, line and path', () => {
     );
   });
 
+  it('refuses loader and runtime variables in workspace and agent env, with file, line and reason', () => {
+    const result = parse(
+      lines(
+        'name: shop', //                              1
+        'env:', //                                    2
+        '  NODE_ENV: production', //                  3
+        '  NODE_OPTIONS: --require /tmp/evil.js', //  4
+        '  LD_PRELOAD: /tmp/evil.so', //              5
+        '  NODE_EXTRA_CA_CERTS: /etc/corp-ca.pem', // 6
+        'agents:', //                                 7
+        '  a:', //                                    8
+        '    template: plain', //                     9
+        '    env:', //                               10
+        '      DYLD_INSERT_LIBRARIES: x.dylib', //   11
+        '      ELECTRON_RUN_AS_NODE: "1"', //        12
+        '      NODE_TLS_REJECT_UNAUTHORIZED: "0"', // 13
+        '      GCONV_PATH: /tmp', //                 14
+        '      UV_THREADPOOL_SIZE: "64"', //         15
+        '      node_path: /tmp/mods', //             16
+      ),
+    );
+    expect(errors(result.problems).map((p) => [p.line, p.path])).toEqual([
+      [4, 'env.NODE_OPTIONS'],
+      [5, 'env.LD_PRELOAD'],
+      [11, 'agents.a.env.DYLD_INSERT_LIBRARIES'],
+      [12, 'agents.a.env.ELECTRON_RUN_AS_NODE'],
+      [13, 'agents.a.env.NODE_TLS_REJECT_UNAUTHORIZED'],
+      [14, 'agents.a.env.GCONV_PATH'],
+      [15, 'agents.a.env.UV_THREADPOOL_SIZE'],
+      [16, 'agents.a.env.node_path'],
+    ]);
+    expect(errors(result.problems)[0].message).toBe(
+      "dspatch.workspace.yml:4 env.NODE_OPTIONS: NODE_OPTIONS changes how the agent's runtime loads code; it cannot be set from a workspace file",
+    );
+    expect(errors(result.problems)[4].message).toBe(
+      "dspatch.workspace.yml:13 agents.a.env.NODE_TLS_REJECT_UNAUTHORIZED: NODE_TLS_REJECT_UNAUTHORIZED turns off the TLS checks that protect the agent's API keys; it cannot be set from a workspace file",
+    );
+  });
+
   it('rejects malformed {{apikey:…}} placeholders', () => {
     const result = parse(
       lines(
@@ -672,6 +711,20 @@ describe('resolveAgentEnv', () => {
       apiKeys: none,
     });
     expect(result).toEqual({ env: {} });
+  });
+
+  it('drops loader and runtime variables even if a caller skipped validation', () => {
+    const result = resolveAgentEnv({
+      workspaceEnv: { NODE_OPTIONS: '--require /tmp/evil.js', LD_PRELOAD: '/tmp/evil.so', NODE_ENV: 'production' },
+      agentEnv: { Electron_Run_As_Node: '1', NODE_EXTRA_CA_CERTS: '/etc/ca.pem' },
+      requiredEnv: ['NODE_PATH', 'DYLD_INSERT_LIBRARIES'],
+      secrets: new Map([
+        ['NODE_PATH', '/tmp/mods'],
+        ['DYLD_INSERT_LIBRARIES', 'x.dylib'],
+      ]),
+      apiKeys: none,
+    });
+    expect(result).toEqual({ env: { NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: '/etc/ca.pem' } });
   });
 
   it('prefers a value in env over a stored secret, and fills empty values from secrets', () => {

@@ -1,0 +1,95 @@
+// `dspatch serve` killed with SIGKILL in the middle of a streamed reply, several times over: what a
+// client had received is in the database (events go out only after their transaction commits), the
+// database passes its integrity check, and the next host leaves no session generating.
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { HostEvent } from '../../../electron/api/contract';
+import type { SessionSnapshot } from '../../../electron/api/types';
+import { cleanupHarness, ClientTimeline, scratchDir, singleAgentYaml, startHost, workspaceDir } from '../../helpers/host-harness';
+import { killServers, serveProcess } from '../../helpers/cli';
+
+const ROUNDS = 3;
+
+afterEach(async () => {
+  killServers();
+  await cleanupHarness();
+});
+
+/** A HostApi client over the server's WebSocket, recording every event. */
+async function connect(url: URL) {
+  const socket = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const pending = new Map<number, (frame: { result?: unknown; error?: { message: string } }) => void>();
+  const events: HostEvent[] = [];
+  let nextId = 1;
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as { id?: number; event?: HostEvent; result?: unknown; error?: { message: string } };
+    if (frame.event) events.push(frame.event);
+    else if (typeof frame.id === 'number') pending.get(frame.id)?.(frame);
+  });
+  return {
+    events,
+    socket,
+    call<T>(method: string, params: unknown): Promise<T> {
+      const id = nextId++;
+      socket.send(JSON.stringify({ id, method, params }));
+      return new Promise<T>((resolve, reject) =>
+        pending.set(id, (frame) => (frame.error ? reject(new Error(frame.error.message)) : resolve(frame.result as T))),
+      );
+    },
+  };
+}
+
+describe('a host killed mid-stream', () => {
+  it(`loses nothing a client had received, ${ROUNDS} times over`, async () => {
+    const dataDir = scratchDir('dspatch-it-killed-');
+    const dir = workspaceDir(singleAgentYaml('killed-ws', 'echo', 'echo'));
+    const words = Array.from({ length: 3000 }, (_, i) => `w${i}`).join(' ');
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const { child, url } = await serveProcess(dataDir);
+      const client = await connect(url);
+      const workspace = await client.call<{ id: string }>('workspaces.add', { dir });
+      const consent = await client.call<{ fingerprint: string }>('workspaces.launchConsent', { workspaceId: workspace.id });
+      await client.call('workspaces.consent', { workspaceId: workspace.id, fingerprint: consent.fingerprint });
+      const { sessions } = await client.call<{ sessions: { id: string }[] }>('workspaces.launch', { workspaceId: workspace.id });
+      const sessionId = sessions[0].id;
+      const timeline = new ClientTimeline(await client.call<SessionSnapshot>('sessions.open', { sessionId }));
+      const { turnId } = await client.call<{ turnId: string }>('sessions.send', { sessionId, text: words });
+
+      // Kill the host once the reply has visibly streamed for a while.
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (client.events.filter((event) => event.type === 'session.event' && event.change.type === 'append').length >= 20) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 5);
+      });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      for (const event of client.events) if (event.type === 'session.event' && event.sessionId === sessionId) timeline.apply(event);
+      client.socket.terminate();
+      const received = [...timeline.entries.values()].find((entry) => entry.kind === 'message' && entry.role === 'assistant' && entry.turnId === turnId);
+      expect(received?.kind === 'message' && received.text.length).toBeGreaterThan(0);
+
+      const db = new Database(join(dataDir, 'dspatch.db'));
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const stored = db.prepare('SELECT text FROM messages WHERE id = ?').get(received!.id) as { text: string };
+      db.close();
+      expect(received?.kind === 'message' && stored.text.startsWith(received.text)).toBe(true);
+      expect(words.startsWith(stored.text)).toBe(true);
+    }
+
+    // The next host takes over the folder and ends what the killed ones left running.
+    const t = await startHost({ dataDir });
+    const [workspace] = await t.host.call('workspaces.list', {});
+    const sessions = await t.host.call('sessions.list', { workspaceId: workspace.id });
+    expect(sessions.length).toBe(1);
+    expect(sessions.map((session) => session.state)).toEqual(['stopped']);
+    const { entries } = await t.host.call('sessions.open', { sessionId: sessions[0].id });
+    expect(entries.filter((entry) => entry.kind === 'message' && entry.status === 'streaming')).toEqual([]);
+  });
+});
