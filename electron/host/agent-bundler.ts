@@ -18,8 +18,8 @@ export interface BundleRequest {
   cacheDir: string;
   /** Where bare imports (`@openai/agents`, `zod`, …) resolve from: the app's node_modules. */
   nodeModulesDir: string;
-  /** Told when a cached bundle failed its check and is rebuilt. Default: console.warn. */
-  warn?: (message: string) => void;
+  /** Told when a cached bundle failed its check and is rebuilt. */
+  warn: (message: string) => void;
 }
 
 const SOURCE_FILE = /\.(ts|tsx|js|mjs|cjs|json)$/;
@@ -44,7 +44,7 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
   if (existsSync(outFile)) {
     const problem = checkBundle(outFile, hashFile);
     if (!problem) return outFile;
-    (request.warn ?? console.warn)(`The cached agent bundle ${outFile} ${problem}; it was not run and is being rebuilt.`);
+    request.warn(`The cached agent bundle ${outFile} ${problem}; it was not run and is being rebuilt.`);
   }
 
   preparePrivateDir(request.cacheDir);

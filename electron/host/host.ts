@@ -105,6 +105,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     agentsDir: join(options.appRoot, 'agents'),
     nodeModulesDir: join(options.appRoot, 'node_modules'),
     cacheDir: options.agentCacheDir ?? join(options.dataDir, 'cache', 'agents'),
+    warn: (message) => writer.log({ workspaceId: null, sessionId: null, agentKey: null, level: 'warn', source: 'host', message }),
   });
   const sessions = new SessionService(store, writer, supervisor, workspaces, emit);
   const tasks = new TaskService({

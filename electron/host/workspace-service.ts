@@ -31,6 +31,8 @@ export interface WorkspacePaths {
   agentsDir: string;
   nodeModulesDir: string;
   cacheDir: string;
+  /** Told when a cached agent bundle failed its hash check and is rebuilt. */
+  warn: (message: string) => void;
 }
 
 export class WorkspaceService {
@@ -200,6 +202,7 @@ export class WorkspaceService {
         agentsDir: this.paths.agentsDir,
         cacheDir: this.paths.cacheDir,
         nodeModulesDir: this.paths.nodeModulesDir,
+        warn: this.paths.warn,
       });
       plan.agents.push({
         key: agent.key,

@@ -77,6 +77,10 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentDrive
     agentsDir,
     cacheDir: agentCacheDir,
     nodeModulesDir,
+    // A tampered cache is a test of its own (hostile/tampered-bundle); here it would be a broken setup.
+    warn: (message) => {
+      throw new Error(message);
+    },
   });
   // An explicit, minimal env — never the test runner's (which has NODE_ENV=test, and that alone
   // would switch the Agents SDK's tracing off and hide a missing setTracingDisabled).
