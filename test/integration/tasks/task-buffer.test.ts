@@ -215,4 +215,29 @@ describe('the task buffer', () => {
     expect(logs.some((log) => log.source === 'tasks' && /deleted conversation was dropped/.test(log.message))).toBe(true);
     expect(t.host.services.store.db.prepare('SELECT COUNT(*) AS n FROM tasks').get()).toEqual({ n: 0 });
   });
+
+  it('leaves nothing half-written when the host goes away mid-pass; the next host extracts the batch again', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    fake.setResponder(async (request) => {
+      if (toolOutputs(request).length === 0 && passes().length === 1) await gate;
+      return extractor(request);
+    });
+    const first = await startHost({ env: extractorEnv() });
+    await first.host.call('tasks.updateSettings', { maxPending: 100, idleSeconds: 3600 });
+    const { sessionId } = await launchWorkspace(first, ECHO);
+    await sendAndWait(first, sessionId, 'Draft the release notes');
+    void first.host.call('tasks.flush', { sessionId }).catch(() => undefined);
+    await first.events.waitFor((event: HostEvent) => event.type === 'task.updated' && event.board.extracting);
+    await first.close();
+    release();
+
+    const second = await startHost({ dataDir: first.dataDir, env: extractorEnv() });
+    const { db } = second.host.services.store;
+    // Before the new pass: the dead one wrote no task, and its batch is pending again.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM tasks').get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT COUNT(*) AS n FROM messages WHERE extraction = 'running'").get()).toEqual({ n: 0 });
+    const board = await second.host.call('tasks.flush', { sessionId });
+    expect(board.tasks.map((task) => task.description)).toEqual(['Draft the release notes']);
+  });
 });
