@@ -89,6 +89,7 @@ function Page({ route }: { route: Route }) {
           tab={route.tab}
           focusKey={route.focusKey}
           sessionId={null}
+          sessionFocus={null}
         />
       );
     case 'session':
@@ -98,6 +99,7 @@ function Page({ route }: { route: Route }) {
           tab="overview"
           focusKey={null}
           sessionId={route.sessionId}
+          sessionFocus={route.focus}
         />
       );
     case 'new':
@@ -109,6 +111,6 @@ function Page({ route }: { route: Route }) {
     case 'usage':
       return <UsagePage />;
     case 'settings':
-      return <SettingsPage />;
+      return <SettingsPage section={route.section} />;
   }
 }

@@ -8,6 +8,7 @@ import './styles/base.css';
 import './styles/controls.css';
 import './styles/layout.css';
 import './styles/chat.css';
+import './styles/tasks.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');

@@ -14,6 +14,15 @@ import { appendToEntry, prependEntries, sortEntries, upsertEntry } from './timel
 
 export const HISTORY_PAGE = 200;
 
+/** Entries shown highlighted (a task's messages, a linked tool call); the timeline scrolls to `target`. */
+export interface Highlight {
+  ids: ReadonlySet<string>;
+  /** The oldest highlighted entry that is loaded; null when none of them is. */
+  target: string | null;
+  /** Changes on every focus, so focusing the same entries again scrolls again. */
+  key: number;
+}
+
 export interface SessionViewState {
   sessionId: string | null;
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -26,6 +35,7 @@ export interface SessionViewState {
   loadingEarlier: boolean;
   /** Tool calls and reasoning blocks the user opened; kept here so virtualized rows remember. */
   expanded: Record<string, boolean>;
+  highlight: Highlight | null;
 
   open(sessionId: string): Promise<void>;
   /** Re-open the current session (after a reconnect), keeping what is shown until the snapshot lands. */
@@ -35,6 +45,12 @@ export interface SessionViewState {
   send(text: string): Promise<void>;
   interrupt(): Promise<void>;
   toggleExpanded(entryId: string): void;
+  /**
+   * Highlights these entries (oldest first) and scrolls to the oldest one loaded, loading earlier
+   * pages until the first id is in or there is nothing earlier. Resolves with whether any is shown.
+   */
+  focusEntries(ids: readonly string[]): Promise<boolean>;
+  clearHighlight(): void;
 }
 
 type Buffered = { seq: number; change: SessionChange };
@@ -49,6 +65,7 @@ const idleState = {
   hasMore: false,
   loadingEarlier: false,
   expanded: {},
+  highlight: null,
 };
 
 export function createSessionStore(client: HostClient) {
@@ -59,6 +76,7 @@ export function createSessionStore(client: HostClient) {
   /** A `session.updated` seen while buffering; applied if newer than the snapshot. */
   let bufferedSummary: SessionSummary | null = null;
   let unsubscribe: (() => void) | null = null;
+  let highlightKey = 0;
 
   const store = createStore<SessionViewState>()((set, get) => {
     function applyChange(seq: number, change: SessionChange): void {
@@ -208,6 +226,39 @@ export function createSessionStore(client: HostClient) {
         const { sessionId } = get();
         if (!sessionId) return;
         await client.call('sessions.interrupt', { sessionId });
+      },
+
+      async focusEntries(ids) {
+        const mine = generation;
+        // Asked for before the snapshot is in (a link to a task opens both at once): wait for it.
+        if (get().status === 'loading') {
+          await new Promise<void>((resolve) => {
+            const off = store.subscribe((state) => {
+              if (state.status !== 'loading') {
+                off();
+                resolve();
+              }
+            });
+          });
+        }
+        if (mine !== generation || get().status !== 'ready') return false;
+        const loaded = () => get().entries.some((entry) => entry.id === ids[0]);
+        // A task's first message is usually its user request; ids that are tool-call messages never
+        // load (they show as activities), so stop when a page brings nothing new.
+        while (ids.length > 0 && !loaded() && get().hasMore) {
+          const before = get().entries.length;
+          await get().loadEarlier();
+          if (mine !== generation) return false;
+          if (get().entries.length === before) break;
+        }
+        const wanted = new Set(ids);
+        const target = get().entries.find((entry) => wanted.has(entry.id))?.id ?? null;
+        set({ highlight: { ids: wanted, target, key: ++highlightKey } });
+        return target !== null;
+      },
+
+      clearHighlight() {
+        set({ highlight: null });
       },
 
       toggleExpanded(entryId) {

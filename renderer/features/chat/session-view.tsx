@@ -1,25 +1,35 @@
-// One conversation: header, timeline, state line and composer. The session store is created per
-// view and closed when the view goes away.
-import { useEffect, useMemo } from 'react';
+// One conversation: header, timeline, state line and composer, with its Tasks panel beside it on a
+// wide view or over it on a narrow one. The session store is created per view and closed when the
+// view goes away.
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { RunStatus, SessionSummary } from '../../../electron/api/types';
 import { useServices } from '../../app-context';
 import { ErrorBanner } from '../../components/error-banner';
 import { formatTime } from '../../components/format';
 import { SESSION_STATE_LABELS, StateDot } from '../../components/status-badge';
+import { useElementWidth } from '../../components/use-element-width';
+import type { SessionFocus } from '../shell/router';
+import { TasksPanel } from '../tasks/tasks-panel';
 import { Composer } from './composer';
 import { composerMode } from './composer-mode';
 import { createSessionStore } from './session-store';
 import { Timeline } from './timeline';
 
+/** From this width on, the Tasks panel fits beside the timeline and is open unless closed. */
+const WIDE_VIEW = 760;
+
 interface SessionViewProps {
   sessionId: string;
+  workspaceId: string;
+  /** From the link that opened the conversation. */
+  focus: SessionFocus | null;
   /** From the session list, shown until the snapshot arrives. */
   summary: SessionSummary | null;
   runStatus: RunStatus | null;
 }
 
-export function SessionView({ sessionId, summary, runStatus }: SessionViewProps) {
+export function SessionView({ sessionId, workspaceId, focus, summary, runStatus }: SessionViewProps) {
   const { client } = useServices();
   const store = useMemo(() => createSessionStore(client), [client]);
   useEffect(() => {
@@ -35,8 +45,33 @@ export function SessionView({ sessionId, summary, runStatus }: SessionViewProps)
   const agent = session?.agentKey ?? 'the agent';
   const mode = composerMode(state, runStatus, agent);
 
+  const viewRef = useRef<HTMLDivElement>(null);
+  const wide = useElementWidth(viewRef) >= WIDE_VIEW;
+  const panelId = useId();
+  // null: the default for the width (open when it fits); a link to a task opens it.
+  const [panelChoice, setPanelChoice] = useState<boolean | null>(focus?.kind === 'task' ? true : null);
+  const panelOpen = panelChoice ?? wide;
+  const toggleRef = useRef<HTMLButtonElement>(null);
+  const closePanel = useCallback(() => {
+    setPanelChoice(false);
+    toggleRef.current?.focus();
+  }, []);
+
+  const ready = status === 'ready';
+  const [entryMissing, setEntryMissing] = useState(false);
+  const entryId = focus?.kind === 'entry' ? focus.id : null;
+  useEffect(() => {
+    if (!ready || !entryId) return;
+    void store
+      .getState()
+      .focusEntries([entryId])
+      .then((shown) => setEntryMissing(!shown));
+  }, [ready, entryId, store]);
+  const showMessages = useCallback((ids: readonly string[]) => store.getState().focusEntries(ids), [store]);
+  const clearMessages = useCallback(() => store.getState().clearHighlight(), [store]);
+
   return (
-    <div className="session-view" data-testid="session-view" data-session-id={sessionId}>
+    <div className="session-view" data-testid="session-view" data-session-id={sessionId} ref={viewRef}>
       <div className="session-header">
         {session ? <StateDot state={session.state} /> : null}
         <span className="session-heading">{session?.title || 'Conversation'}</span>
@@ -53,6 +88,16 @@ export function SessionView({ sessionId, summary, runStatus }: SessionViewProps)
             {SESSION_STATE_LABELS[session.state]}
           </span>
         ) : null}
+        <button
+          type="button"
+          className={`btn btn-small tasks-toggle${panelOpen ? ' active' : ''}`}
+          aria-expanded={panelOpen}
+          aria-controls={panelId}
+          ref={toggleRef}
+          onClick={() => setPanelChoice(!panelOpen)}
+        >
+          Tasks
+        </button>
       </div>
 
       {status === 'error' ? (
@@ -71,30 +116,53 @@ export function SessionView({ sessionId, summary, runStatus }: SessionViewProps)
       ) : error ? (
         <ErrorBanner tone="warning" message={error} onDismiss={() => store.setState({ error: null })} />
       ) : null}
+      {entryMissing ? (
+        <ErrorBanner
+          tone="warning"
+          message="The linked entry is not in this conversation's timeline."
+          onDismiss={() => setEntryMissing(false)}
+        />
+      ) : null}
 
       {status === 'loading' ? <div className="loading-line">Loading the conversation…</div> : null}
-      {status === 'ready' ? <Timeline store={store} sessionState={state} /> : null}
+      <div className="session-body">
+        <div className="session-chat">
+          {status === 'ready' ? <Timeline store={store} sessionState={state} /> : null}
 
-      <div className="session-status" aria-live="polite">
-        {state === 'generating' ? (
-          <span className="working" data-testid="working-indicator">
-            <span className="working-dots" aria-hidden="true">
-              <i />
-              <i />
-              <i />
-            </span>
-            {agent} is working…
-          </span>
-        ) : mode.stateText ? (
-          <span className={`state-line state-${state ?? 'loading'}`}>{mode.stateText}</span>
+          <div className="session-status" aria-live="polite">
+            {state === 'generating' ? (
+              <span className="working" data-testid="working-indicator">
+                <span className="working-dots" aria-hidden="true">
+                  <i />
+                  <i />
+                  <i />
+                </span>
+                {agent} is working…
+              </span>
+            ) : mode.stateText ? (
+              <span className={`state-line state-${state ?? 'loading'}`}>{mode.stateText}</span>
+            ) : null}
+          </div>
+
+          <Composer
+            mode={mode}
+            onSend={(text) => store.getState().send(text)}
+            onStop={() => store.getState().interrupt()}
+          />
+        </div>
+        {panelOpen ? (
+          <TasksPanel
+            id={panelId}
+            sessionId={sessionId}
+            workspaceId={workspaceId}
+            overlay={!wide}
+            onClose={closePanel}
+            focusTaskId={focus?.kind === 'task' ? focus.id : null}
+            onShowMessages={showMessages}
+            onClearMessages={clearMessages}
+          />
         ) : null}
       </div>
-
-      <Composer
-        mode={mode}
-        onSend={(text) => store.getState().send(text)}
-        onStop={() => store.getState().interrupt()}
-      />
     </div>
   );
 }

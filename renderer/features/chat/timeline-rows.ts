@@ -82,3 +82,15 @@ export function buildRows(entries: readonly TimelineEntry[]): TimelineRow[] {
   }
   return rows;
 }
+
+/** The entries a row shows: a tool call with its result, a question with its answer, or one entry. */
+export function rowEntryIds(row: TimelineRow): string[] {
+  switch (row.kind) {
+    case 'tool':
+      return [row.call?.id, row.result?.id].filter((id): id is string => !!id);
+    case 'inquiry':
+      return row.response ? [row.entry.id, row.response.id] : [row.entry.id];
+    default:
+      return [row.entry.id];
+  }
+}

@@ -12,7 +12,7 @@ import { InquiryRow } from './inquiry-row';
 import { MessageRow } from './message-row';
 import type { SessionStore } from './session-store';
 import { ThinkingRow } from './thinking-row';
-import { buildRows } from './timeline-rows';
+import { buildRows, rowEntryIds } from './timeline-rows';
 import type { TimelineRow } from './timeline-rows';
 import { ToolCallRow } from './tool-call-row';
 
@@ -46,6 +46,7 @@ export function Timeline({
   const loadingEarlier = useStore(store, (s) => s.loadingEarlier);
   const expanded = useStore(store, (s) => s.expanded);
   const toggle = useStore(store, (s) => s.toggleExpanded);
+  const highlight = useStore(store, (s) => s.highlight);
   const rows = useMemo(() => buildRows(entries), [entries]);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -68,6 +69,19 @@ export function Timeline({
     if (ready) virtualizer.scrollToEnd();
     // Only on the transition to ready; later growth is followed by the anchor.
   }, [ready, virtualizer]);
+
+  // Scroll once per focus (its key), after the rows that hold the target have rendered.
+  const scrolledFor = useRef(0);
+  useEffect(() => {
+    if (!highlight?.target || scrolledFor.current === highlight.key) return;
+    const target = highlight.target;
+    const index = rows.findIndex((row) => rowEntryIds(row).includes(target));
+    if (index === -1) return;
+    scrolledFor.current = highlight.key;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+  }, [highlight, rows, virtualizer]);
+  const isHighlighted = (row: TimelineRow) =>
+    !!highlight && rowEntryIds(row).some((id) => highlight.ids.has(id));
 
   const atEnd = rows.length === 0 || virtualizer.isAtEnd(END_THRESHOLD);
   const jumpToLatest = useCallback(() => virtualizer.scrollToEnd({ behavior: 'smooth' }), [virtualizer]);
@@ -115,7 +129,7 @@ export function Timeline({
               key={item.key}
               data-index={item.index}
               ref={virtualizer.measureElement}
-              className="timeline-row"
+              className={`timeline-row${isHighlighted(rows[item.index]) ? ' highlighted' : ''}`}
               style={{ transform: `translateY(${item.start}px)` }}
             >
               {renderRow(rows[item.index])}

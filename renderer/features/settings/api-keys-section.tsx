@@ -1,18 +1,19 @@
 // API keys saved once and referenced from any workspace as {{apikey:Name}}. Only hints are shown.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
+import type { ApiKeySummary } from '../../../electron/api/types';
 import { useClient } from '../../app-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { formatTime } from '../../components/format';
 import { useHostAction } from '../../components/use-host-action';
-import { useHostQuery } from '../../components/use-host-query';
+import type { HostQuery } from '../../components/use-host-query';
 
 const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export function ApiKeysSection() {
+/** `keys` is the page's list, shared with the sections that pick a saved key. */
+export function ApiKeysSection({ keys }: { keys: HostQuery<ApiKeySummary[]> }) {
   const client = useClient();
-  const keys = useHostQuery(() => client.call('apiKeys.list', {}), 'apiKeys');
   const [name, setName] = useState('');
   const [value, setValue] = useState('');
   const { busy, error, setError, run } = useHostAction();

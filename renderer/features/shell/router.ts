@@ -2,20 +2,26 @@
 // works the same under app:// in Electron and over HTTP in browser mode.
 import { useSyncExternalStore } from 'react';
 
+export type WorkspaceTab = 'overview' | 'secrets' | 'config' | 'tasks' | 'tools';
+const WORKSPACE_TABS: readonly WorkspaceTab[] = ['overview', 'secrets', 'config', 'tasks', 'tools'];
+
+/** What a conversation link points at inside the conversation: one timeline entry, or a task's messages. */
+export type SessionFocus = { kind: 'entry' | 'task'; id: string };
+
 export type Route =
   | { page: 'workspaces' }
   | {
       page: 'workspace';
       workspaceId: string;
-      tab: 'overview' | 'secrets' | 'config';
+      tab: WorkspaceTab;
       focusKey: string | null;
     }
-  | { page: 'session'; workspaceId: string; sessionId: string }
+  | { page: 'session'; workspaceId: string; sessionId: string; focus: SessionFocus | null }
   | { page: 'new' }
   | { page: 'inquiries' }
   | { page: 'activity' }
   | { page: 'usage' }
-  | { page: 'settings' };
+  | { page: 'settings'; section: string | null };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -32,17 +38,26 @@ export function parseRoute(hash: string): Route {
     case 'usage':
       return { page: 'usage' };
     case 'settings':
-      return { page: 'settings' };
+      return { page: 'settings', section: parts[1] ?? null };
     case 'workspaces': {
       const workspaceId = parts[1];
       if (!workspaceId) return { page: 'workspaces' };
-      if (parts[2] === 'sessions' && parts[3]) return { page: 'session', workspaceId, sessionId: parts[3] };
-      const tab = parts[2] === 'secrets' || parts[2] === 'config' ? parts[2] : 'overview';
+      if (parts[2] === 'sessions' && parts[3]) {
+        return { page: 'session', workspaceId, sessionId: parts[3], focus: sessionFocus(params) };
+      }
+      const tab = WORKSPACE_TABS.find((name) => name === parts[2]) ?? 'overview';
       return { page: 'workspace', workspaceId, tab, focusKey: params.get('focus') };
     }
     default:
       return { page: 'workspaces' };
   }
+}
+
+function sessionFocus(params: URLSearchParams): SessionFocus | null {
+  const entry = params.get('entry');
+  if (entry) return { kind: 'entry', id: entry };
+  const task = params.get('task');
+  return task ? { kind: 'task', id: task } : null;
 }
 
 function safeDecode(part: string): string {
@@ -61,13 +76,15 @@ export const paths = {
   secrets: (workspaceId: string, focusKey?: string) =>
     `#/workspaces/${enc(workspaceId)}/secrets${focusKey ? `?focus=${enc(focusKey)}` : ''}`,
   config: (workspaceId: string) => `#/workspaces/${enc(workspaceId)}/config`,
-  session: (workspaceId: string, sessionId: string) =>
-    `#/workspaces/${enc(workspaceId)}/sessions/${enc(sessionId)}`,
+  tasks: (workspaceId: string) => `#/workspaces/${enc(workspaceId)}/tasks`,
+  tools: (workspaceId: string) => `#/workspaces/${enc(workspaceId)}/tools`,
+  session: (workspaceId: string, sessionId: string, focus?: SessionFocus) =>
+    `#/workspaces/${enc(workspaceId)}/sessions/${enc(sessionId)}${focus ? `?${focus.kind}=${enc(focus.id)}` : ''}`,
   newWorkspace: () => '#/new',
   inquiries: () => '#/inquiries',
   activity: () => '#/activity',
   usage: () => '#/usage',
-  settings: () => '#/settings',
+  settings: (section?: 'tasks') => `#/settings${section ? `/${section}` : ''}`,
 };
 
 export function navigate(hash: string): void {

@@ -1,16 +1,19 @@
-// Name, folder and run status of the workspace, with Launch / Stop and the tabs.
+// Name, folder and run status of the workspace, with Launch / Stop and the tabs. A launch the host
+// refuses until the user confirms what it runs and where its keys go opens that question first.
 import { useState } from 'react';
 import type { RunStatus, WorkspaceDetail, WorkspaceSummary } from '../../../electron/api/types';
+import { consentRequestOf, type ConsentRequest } from '../../api/host-call-error';
 import { useServices } from '../../app-context';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { RunStatusBadge } from '../../components/status-badge';
-import { navigate, paths } from '../shell/router';
+import { navigate, paths, type WorkspaceTab } from '../shell/router';
 import { CallErrorBanner } from './missing-secret-action';
 
 interface WorkspaceHeaderProps {
   workspace: WorkspaceSummary | WorkspaceDetail;
   runStatus: RunStatus | null;
-  tab: 'overview' | 'secrets' | 'config' | null;
+  tab: WorkspaceTab | null;
   missingSecrets: number;
   /** Open this session after launch when nothing else is open. */
   openAfterLaunch: boolean;
@@ -26,19 +29,28 @@ export function WorkspaceHeader({
   const { client, sessions } = useServices();
   const [busy, setBusy] = useState<'launch' | 'stop' | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [consent, setConsent] = useState<ConsentRequest | null>(null);
 
   const running = runStatus === 'running' || runStatus === 'starting';
 
-  async function launch() {
+  /** Launches, first recording the consent the user just gave, if any. */
+  async function launch(confirmed: ConsentRequest | null = null) {
     setBusy('launch');
     setError(null);
     try {
+      if (confirmed?.fingerprint) {
+        await client.call('workspaces.consent', { workspaceId: workspace.id, fingerprint: confirmed.fingerprint });
+      }
+      setConsent(null);
       const result = await client.call('workspaces.launch', { workspaceId: workspace.id });
       for (const session of result.sessions) sessions.getState().upsert(session);
       const first = result.sessions.find((session) => session.parentSessionId === null) ?? result.sessions[0];
       if (openAfterLaunch && first) navigate(paths.session(workspace.id, first.id));
     } catch (err) {
-      setError(err);
+      // Also when the file changed while the question was open: ask again with what it does now.
+      const request = consentRequestOf(err);
+      if (request) setConsent(request);
+      else setError(err);
     } finally {
       setBusy(null);
     }
@@ -118,6 +130,20 @@ export function WorkspaceHeader({
         >
           Config
         </a>
+        <a
+          className={`tab${tab === 'tasks' ? ' active' : ''}`}
+          href={paths.tasks(workspace.id)}
+          data-testid="tab-tasks"
+        >
+          Tasks
+        </a>
+        <a
+          className={`tab${tab === 'tools' ? ' active' : ''}`}
+          href={paths.tools(workspace.id)}
+          data-testid="tab-tools"
+        >
+          Tools
+        </a>
       </nav>
       {workspace.configError ? (
         <ErrorBanner
@@ -128,6 +154,24 @@ export function WorkspaceHeader({
       {error ? (
         <CallErrorBanner error={error} onDismiss={() => setError(null)} onNavigate={() => setError(null)} />
       ) : null}
+      <ConfirmDialog
+        open={consent !== null}
+        title={`Launch ${workspace.name}?`}
+        message="Launching this workspace:"
+        confirmLabel="Confirm and launch"
+        busy={busy !== null}
+        onConfirm={() => void launch(consent)}
+        onCancel={() => setConsent(null)}
+        testId="launch-consent"
+      >
+        <ul className="dialog-list" data-testid="launch-consent-items">
+          {consent?.items.map((item) => <li key={item.text}>{item.text}</li>)}
+        </ul>
+        <p className="dialog-message">
+          Confirm only if you trust this folder and these hosts. You are asked again if its dspatch.workspace.yml
+          changes where keys go.
+        </p>
+      </ConfirmDialog>
     </header>
   );
 }

@@ -4,6 +4,9 @@ import { useServices } from '../../app-context';
 import { ErrorBanner } from '../../components/error-banner';
 import { SessionView } from '../chat/session-view';
 import { paths } from '../shell/router';
+import type { SessionFocus, WorkspaceTab } from '../shell/router';
+import { WorkspaceTasks } from '../tasks/workspace-tasks';
+import { WorkspaceTools } from '../tasks/workspace-tools';
 import { AgentSessionsList } from './agent-sessions-list';
 import { ConfigView } from './config-view';
 import { SecretsPanel } from './secrets-panel';
@@ -13,12 +16,13 @@ import { WorkspaceOverview } from './workspace-overview';
 
 interface WorkspaceViewProps {
   workspaceId: string;
-  tab: 'overview' | 'secrets' | 'config';
+  tab: WorkspaceTab;
   focusKey: string | null;
   sessionId: string | null;
+  sessionFocus: SessionFocus | null;
 }
 
-export function WorkspaceView({ workspaceId, tab, focusKey, sessionId }: WorkspaceViewProps) {
+export function WorkspaceView({ workspaceId, tab, focusKey, sessionId, sessionFocus }: WorkspaceViewProps) {
   const { workspaces } = useServices();
   const { summary, detail, detailError, sessions, sessionsLoaded, sessionsError } = useWorkspace(workspaceId);
   const workspace = detail ?? summary;
@@ -72,7 +76,14 @@ export function WorkspaceView({ workspaceId, tab, focusKey, sessionId }: Workspa
         <section className="workspace-main">
           {sessionsError ? <ErrorBanner message={sessionsError} /> : null}
           {sessionId ? (
-            <SessionView key={sessionId} sessionId={sessionId} summary={session} runStatus={runStatus} />
+            <SessionView
+              key={sessionId}
+              sessionId={sessionId}
+              workspaceId={workspaceId}
+              focus={sessionFocus}
+              summary={session}
+              runStatus={runStatus}
+            />
           ) : !detail ? (
             detailError ? (
               <ErrorBanner message={detailError} />
@@ -86,6 +97,14 @@ export function WorkspaceView({ workspaceId, tab, focusKey, sessionId }: Workspa
           ) : tab === 'config' ? (
             <div className="scroll-pane">
               <ConfigView workspace={detail} />
+            </div>
+          ) : tab === 'tasks' ? (
+            <div className="scroll-pane">
+              <WorkspaceTasks workspaceId={workspaceId} sessions={sessions} sessionsLoaded={sessionsLoaded} />
+            </div>
+          ) : tab === 'tools' ? (
+            <div className="scroll-pane">
+              <WorkspaceTools workspaceId={workspaceId} sessions={sessions} />
             </div>
           ) : (
             <div className="scroll-pane">

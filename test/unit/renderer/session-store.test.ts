@@ -263,6 +263,49 @@ describe('session store', () => {
     expect(store.getState().hasMore).toBe(false);
   });
 
+  it('focuses entries: loads earlier pages until the first one is in, highlights them and targets the oldest', async () => {
+    const client = new MemoryClient();
+    client.handlers['sessions.open'] = async () =>
+      snapshot([message('m5', 50, 'e'), message('m6', 60, 'f')], 1, true);
+    const pages: Record<string, { entries: TimelineEntry[]; hasMore: boolean }> = {
+      m5: { entries: [message('m3', 30, 'c'), message('m4', 40, 'd')], hasMore: true },
+      m3: { entries: [message('m1', 10, 'a'), message('m2', 20, 'b')], hasMore: true },
+      // A page with nothing new: the search stops there.
+      m1: { entries: [message('m1', 10, 'a')], hasMore: true },
+    };
+    client.handlers['sessions.history'] = async (request) => pages[request.beforeEntryId];
+    const store = createSessionStore(client);
+    await store.getState().open(SID);
+
+    // m2 is two pages back; 'tool-msg' is a tool-call message, never a timeline entry.
+    expect(await store.getState().focusEntries(['m2', 'tool-msg', 'm5'])).toBe(true);
+    expect(client.calls.filter((call) => call.method === 'sessions.history')).toHaveLength(2);
+    const first = store.getState().highlight!;
+    expect(first.target).toBe('m2');
+    expect([...first.ids]).toEqual(['m2', 'tool-msg', 'm5']);
+
+    // Focusing again scrolls again (a new key); ids that are nowhere are reported, not searched forever.
+    expect(await store.getState().focusEntries(['tool-only'])).toBe(false);
+    expect(store.getState().highlight).toMatchObject({ target: null });
+    expect(store.getState().error).toBeNull();
+    expect(store.getState().highlight!.key).toBeGreaterThan(first.key);
+    store.getState().clearHighlight();
+    expect(store.getState().highlight).toBeNull();
+  });
+
+  it('focuses entries asked for while the snapshot is loading once it is in', async () => {
+    const client = new MemoryClient();
+    const snap = deferred<SessionSnapshot>();
+    client.handlers['sessions.open'] = () => snap.promise;
+    const store = createSessionStore(client);
+    const opening = store.getState().open(SID);
+    const focusing = store.getState().focusEntries(['m1']);
+    snap.resolve(snapshot([message('m1', 10, 'a', 'user')], 1));
+    await opening;
+    expect(await focusing).toBe(true);
+    expect(store.getState().highlight?.target).toBe('m1');
+  });
+
   it('re-opens the session after a reconnect and fills the gap', async () => {
     const client = new MemoryClient();
     let text = 'one';
