@@ -2,6 +2,9 @@
 // admin commands. One host per data folder (ARCHITECTURE §2): every command but `serve` first asks the
 // host that holds the folder (the desktop app, `serve`) over its control socket and goes through its
 // HostApi; only when none answers does it build its own Electron-free host, which takes the folder.
+//
+// Everything past argument parsing is imported where a command needs it: loading the host (zod
+// schemas, SQLite, pino, ws, yaml) is most of a start's time, and `--version` or `--help` need none of it.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -10,13 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { HostClient, HostEvent } from './api/contract';
 import type { SessionChange, TimelineEntry } from './api/types';
 import { HostError } from './host/errors';
-import { createHost, type Host } from './host/host';
-import { templateCodeNotice } from './host/launch-consent';
-import { connectToHost } from './serve/control-client';
-import { FileCipher } from './serve/file-cipher';
-import { ForkSpawner } from './serve/fork-spawner';
-import { startControlServer } from './serve/host-socket';
-import { startWebServer } from './serve/web-server';
+import type { Host } from './host/host';
 
 const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VERSION = (JSON.parse(readFileSync(join(APP_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -38,6 +35,7 @@ Usage:
   dspatch secrets set WS KEY                      Store a secret read from standard input
   dspatch tasks list SESSION | flush SESSION      A conversation's tasks; flush extracts pending messages now
   dspatch tools SESSION | --workspace WS          Calls, errors and durations per tool
+  dspatch api-key                                 The key (sk-ac-…) for the Acontext API at /api/v1
 
 Options:
   --data-dir DIR   Where dspatch keeps its database and keys (default: ${defaultDataDir()})
@@ -69,6 +67,11 @@ function envPath(name: string): string | undefined {
 
 /** `command` names this process to another one refused the data folder: 'dspatch run'. */
 async function openHost(dataDir: string, command: string): Promise<Host> {
+  const [{ createHost }, { ForkSpawner }, { FileCipher }] = await Promise.all([
+    import('./host/host'),
+    import('./serve/fork-spawner'),
+    import('./serve/file-cipher'),
+  ]);
   return createHost({
     holder: `dspatch ${command}`,
     dataDir,
@@ -125,6 +128,11 @@ async function main(argv: string[]): Promise<number> {
       return withHost(dataDir, command, (host) => tasksCommand(host, sub, rest, json));
     case 'tools':
       return withHost(dataDir, command, (host) => toolsCommand(host, sub, values.workspace, json));
+    case 'api-key':
+      return withHost(dataDir, command, async (host) => {
+        const { apiKey } = await host.call('acontext.apiKey', {});
+        return print(json ? JSON.stringify({ apiKey }) : apiKey), EXIT.ok;
+      });
     default:
       throw new UsageError(`Unknown command "${command}". Run dspatch --help.`);
   }
@@ -132,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** Runs `work` through the host holding `dataDir`, or through a host of its own when none answers. */
 async function withHost(dataDir: string, command: string, work: (host: HostClient) => Promise<number>): Promise<number> {
+  const { connectToHost } = await import('./serve/control-client');
   const host = (await connectToHost(dataDir)) ?? (await openHost(dataDir, command));
   try {
     return await work(host);
@@ -143,6 +152,7 @@ async function withHost(dataDir: string, command: string, work: (host: HostClien
 // ── serve ─────────────────────────────────────────────────────────────────────────────────────
 
 async function serve(dataDir: string, bindHost: string, port: number, publicUrl: string | undefined): Promise<number> {
+  const [{ startWebServer }, { startControlServer }] = await Promise.all([import('./serve/web-server'), import('./serve/host-socket')]);
   const host = await openHost(dataDir, 'serve');
   let server;
   try {
@@ -369,6 +379,7 @@ async function templatesCommand(host: HostClient, sub: string | undefined, args:
       if (!args[0]) throw new UsageError('dspatch templates add DIR');
       // Naming the folder is the consent; stderr keeps --json output clean.
       const template = await host.call('templates.add', { dir: args[0], confirm: true });
+      const { templateCodeNotice } = await import('./host/launch-consent');
       process.stderr.write(`dspatch: ${templateCodeNotice(template.dir)} Naming it here is your consent.\n`);
       print(json ? JSON.stringify(template) : `Added template '${template.name}' from ${template.dir}`);
       return EXIT.ok;

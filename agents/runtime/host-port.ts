@@ -1,8 +1,13 @@
 // The agent process's line to the host: Electron's `process.parentPort` in a utility process,
 // Node's IPC channel (`process.send`) in a forked child. Outgoing messages are stamped with the
-// per-process seq and sent once per event-loop turn, with runs of text deltas to the same message
-// merged into one: a token stream costs one IPC message per turn, not one per token.
+// per-process seq. Text deltas are coalesced: the first delta of a message goes at once (the user
+// sees the reply start without delay), the following deltas of that message are merged and sent
+// every few milliseconds, so a token stream costs a few IPC messages, not one per token. Any other
+// message first sends the deltas before it, so the host sees everything in the order it was sent.
 import { PROTOCOL_LIMITS, type AgentOutgoing, type AgentToHost } from '../protocol';
+
+/** How long merged deltas may wait: short next to a human reading, long next to a token. */
+export const DELTA_BATCH_MS = 4;
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -10,19 +15,22 @@ interface ParentPortLike {
 }
 
 export interface HostPort {
+  /** Takes ownership of `message`: a text delta may be merged into later ones before it is sent. */
   send(message: AgentOutgoing): void;
   onMessage(listener: (raw: unknown) => void): void;
 }
 
+type MessageOut = Extract<AgentOutgoing, { type: 'message' }>;
+
 export function openHostPort(): HostPort {
   const parentPort = (process as { parentPort?: ParentPortLike }).parentPort;
   if (parentPort) {
-    return batching((message) => parentPort.postMessage(message), (listener) =>
+    return createBatchingPort((message) => parentPort.postMessage(message), (listener) =>
       parentPort.on('message', (event) => listener(event.data)),
     );
   }
   if (typeof process.send === 'function') {
-    return batching(
+    return createBatchingPort(
       (message) => {
         // The channel closes when the host is gone; there is nobody left to tell.
         if (process.connected) process.send!(message);
@@ -33,39 +41,52 @@ export function openHostPort(): HostPort {
   throw new Error('dspatch agents run inside the dspatch host: no parent port or IPC channel found.');
 }
 
-function batching(post: (message: AgentToHost) => void, subscribe: HostPort['onMessage']): HostPort {
+export function createBatchingPort(post: (message: AgentToHost) => void, subscribe: HostPort['onMessage']): HostPort {
   let seq = 0;
-  let queue: AgentOutgoing[] = [];
+  /** Deltas of one message merged in place, not sent yet. */
+  let pending: MessageOut | null = null;
+  let pendingSince = 0;
+  let timer: NodeJS.Timeout | null = null;
+  /** The last delta sent or pending: a delta to another message is the first of its message. */
+  let lastDelta: MessageOut | null = null;
+
+  const stamp = (message: AgentOutgoing) => post({ ...message, seq: ++seq } as AgentToHost);
   const flush = () => {
-    const pending = queue;
-    queue = [];
-    for (const message of pending) post({ ...message, seq: ++seq } as AgentToHost);
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!pending) return;
+    const message = pending;
+    pending = null;
+    stamp(message);
   };
   return {
     send(message) {
-      const last = queue[queue.length - 1];
-      if (last && canMerge(last, message)) {
-        queue[queue.length - 1] = { ...last, content: last.content + (message as typeof last).content };
+      if (message.type !== 'message' || !message.isDelta) {
+        flush();
+        stamp(message);
         return;
       }
-      if (queue.length === 0) setImmediate(flush);
-      queue.push(message);
+      if (pending && sameMessage(pending, message) && pending.content.length + message.content.length <= PROTOCOL_LIMITS.text) {
+        pending.content += message.content;
+        // A stream parsed in one long run of microtasks starves timers: the clock bounds the wait too.
+        if (performance.now() - pendingSince >= DELTA_BATCH_MS) flush();
+        return;
+      }
+      flush();
+      const first = !lastDelta || !sameMessage(lastDelta, message);
+      lastDelta = message;
+      if (first) {
+        stamp(message);
+        return;
+      }
+      pending = message;
+      pendingSince = performance.now();
+      timer = setTimeout(flush, DELTA_BATCH_MS);
     },
     onMessage: subscribe,
   };
 }
 
-function canMerge(a: AgentOutgoing, b: AgentOutgoing): a is Extract<AgentOutgoing, { type: 'message' }> {
-  return (
-    a.type === 'message' &&
-    b.type === 'message' &&
-    a.isDelta &&
-    b.isDelta &&
-    a.messageId === b.messageId &&
-    a.instanceId === b.instanceId &&
-    a.turnId === b.turnId &&
-    a.role === b.role &&
-    // The host refuses a message over the bound: a long run of deltas goes as several.
-    a.content.length + b.content.length <= PROTOCOL_LIMITS.text
-  );
+function sameMessage(a: MessageOut, b: MessageOut): boolean {
+  return a.messageId === b.messageId && a.instanceId === b.instanceId && a.turnId === b.turnId && a.role === b.role;
 }

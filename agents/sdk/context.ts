@@ -48,8 +48,11 @@ interface ActiveTurn {
   closed: boolean;
   failure: string | null;
   emittedMessage: boolean;
-  /** Assistant text by message id, in order, kept for history replay. */
-  assistantText: Map<string, string>;
+  /**
+   * Assistant text by message id, in order, kept for history replay: as pieces joined once at the
+   * end, because a string grown by `+=` per token stays a chain of one node per token.
+   */
+  assistantText: Map<string, string[]>;
 }
 
 export interface ContextInit {
@@ -119,21 +122,23 @@ export class Context {
    */
   message(content: string, options: { id?: string; isDelta?: boolean; role?: 'assistant' | 'user' } = {}): string {
     const messageId = options.id ?? newId();
+    const role = options.role ?? 'assistant';
+    const isDelta = options.isDelta ?? false;
     const turn = this.#turn;
-    if (turn && !turn.closed && (options.role ?? 'assistant') === 'assistant') {
+    const turnId = this.#openTurnId();
+    if (turnId === undefined) return messageId;
+    if (turn && role === 'assistant') {
       turn.emittedMessage = true;
-      const before = options.isDelta ? (turn.assistantText.get(messageId) ?? '') : '';
-      turn.assistantText.set(messageId, before + content);
+      const parts = isDelta ? turn.assistantText.get(messageId) : undefined;
+      if (parts) parts.push(content);
+      else turn.assistantText.set(messageId, [content]);
     }
-    splitText(content, PROTOCOL_LIMITS.text).forEach((piece, index) =>
-      this.#send({
-        type: 'message',
-        messageId,
-        role: options.role ?? 'assistant',
-        content: piece,
-        isDelta: index > 0 || (options.isDelta ?? false),
-      }),
-    );
+    // Called once per token: the message is built whole here, not spread into a copy by #send.
+    const pieces = splitText(content, PROTOCOL_LIMITS.text);
+    for (let index = 0; index < pieces.length; index++) {
+      const message = { type: 'message', instanceId: this.instanceId, turnId, messageId, role, content: pieces[index], isDelta: index > 0 || isDelta } as const;
+      this.#emit(message);
+    }
     return messageId;
   }
 
@@ -232,7 +237,11 @@ export class Context {
     const turn = this.#turn;
     if (!turn || turn.closed) return { failure: null, emittedMessage: false };
     turn.closed = true;
-    for (const text of turn.assistantText.values()) if (text) this.#history.push({ role: 'assistant', content: text });
+    for (const pieces of turn.assistantText.values()) {
+      const text = pieces.join('');
+      if (text) this.#history.push({ role: 'assistant', content: text });
+    }
+    turn.assistantText.clear();
     return { failure: turn.failure, emittedMessage: turn.emittedMessage };
   }
 
@@ -270,10 +279,17 @@ export class Context {
   }
 
   #send(message: DistributiveOmit<AgentOutgoing, 'instanceId' | 'turnId'>): void {
+    const turnId = this.#openTurnId();
+    if (turnId === undefined) return;
+    this.#emit({ ...message, instanceId: this.instanceId, turnId } as AgentOutgoing);
+  }
+
+  /** The turn id output carries (null outside a turn); undefined when the turn is closed. */
+  #openTurnId(): string | null | undefined {
     const turn = this.#turn;
     // Output of a stopped turn arrives late from aborted streams; the host has closed that turn.
-    if (turn?.closed) return;
-    this.#emit({ ...message, instanceId: this.instanceId, turnId: turn?.id ?? null } as AgentOutgoing);
+    if (turn?.closed) return undefined;
+    return turn?.id ?? null;
   }
 }
 

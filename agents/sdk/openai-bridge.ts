@@ -8,7 +8,7 @@
 // - usage of every model call (`response_done`) → `ctx.usage`.
 import type { RunItem, RunStreamEvent } from '@openai/agents';
 import type { Context } from './context';
-import { DEFAULT_TOOL_ERROR, takeToolFailure } from './tool';
+import { DEFAULT_TOOL_ERROR, takeToolFailure } from './tool-failures';
 
 type TokenDetails = Record<string, number> | Record<string, number>[] | undefined;
 
@@ -22,14 +22,16 @@ export class StreamBridge {
   readonly #ctx: Context;
   readonly #configuredModel: string;
   #segmentId: string | null = null;
-  #callText = '';
+  /** Text of the current model call, as pieces (a string grown per token is a chain of one node a token). */
+  #callText: string[] = [];
+  /** Text of the model calls before it. */
+  #earlierText = '';
   #callFinished = true;
   #textInCall = false;
   #reasoningInCall = false;
   #callModel: string | null = null;
   /** Thinking activities of the current model call, by reasoning item (Chat has one per call). */
   #thinking = new Map<string, ThinkingBlock>();
-  #allText = '';
   #emitted = false;
 
   constructor(ctx: Context, configuredModel: string) {
@@ -39,11 +41,11 @@ export class StreamBridge {
 
   /** All assistant text this run streamed. */
   get text(): string {
-    return this.#allText;
+    return this.#earlierText + this.#callText.join('');
   }
   /** Text of a model call that never finished (stopped or cut), which no run item records. */
   get partialText(): string {
-    return this.#callFinished ? '' : this.#callText;
+    return this.#callFinished ? '' : this.#callText.join('');
   }
   /** True once anything reached the timeline: a retry would then duplicate it. */
   get emittedOutput(): boolean {
@@ -62,7 +64,7 @@ export class StreamBridge {
   #raw(data: Extract<RunStreamEvent, { type: 'raw_model_stream_event' }>['data']): void {
     switch (data.type) {
       case 'response_started':
-        this.#callText = '';
+        this.#settleCallText();
         this.#callFinished = false;
         this.#textInCall = false;
         this.#reasoningInCall = false;
@@ -76,6 +78,7 @@ export class StreamBridge {
         this.#modelEvent(data.event);
         return;
       case 'response_done': {
+        this.#settleCallText();
         this.#callFinished = true;
         this.#emit();
         const usage = data.response.usage;
@@ -97,9 +100,14 @@ export class StreamBridge {
     this.#segmentId ??= this.#ctx.newMessageId();
     this.#emit();
     this.#ctx.message(delta, { id: this.#segmentId, isDelta: true });
-    this.#callText += delta;
-    this.#allText += delta;
+    this.#callText.push(delta);
     this.#textInCall = true;
+  }
+
+  #settleCallText(): void {
+    if (this.#callText.length === 0) return;
+    this.#earlierText += this.#callText.join('');
+    this.#callText = [];
   }
 
   /** Provider events the SDK does not normalise: reasoning summaries stream only here. */

@@ -2,16 +2,7 @@
 // calls failed. The Agents SDK turns a thrown tool into a text for the model, so without this the app
 // could not tell a failure from an answer; the stream bridge marks such results `isError`.
 import { tool as agentsTool } from '@openai/agents';
-
-/** The text @openai/agents gives the model when a tool made with its own `tool()` throws. */
-export const DEFAULT_TOOL_ERROR = 'An error occurred while running the tool. Please try again.';
-
-const failedCalls = new Set<string>();
-
-/** Whether the call with this id failed (a thrown tool); forgets it once asked. */
-export function takeToolFailure(callId: string): boolean {
-  return failedCalls.delete(callId);
-}
+import { markToolFailure } from './tool-failures';
 
 type ToolOptions = Parameters<typeof agentsTool>[0];
 
@@ -21,7 +12,7 @@ export function tool(options: ToolOptions): ReturnType<typeof agentsTool> {
     ...options,
     errorFunction: (context, error, details) => {
       const callId = details?.toolCall?.callId;
-      if (callId) failedCalls.add(callId);
+      if (callId) markToolFailure(callId);
       if (onError) return onError(context, error, details);
       // Unlike the default, the model learns what went wrong, so it can fix its arguments or explain.
       return `The tool failed: ${error instanceof Error ? error.message : String(error)}`;

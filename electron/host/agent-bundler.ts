@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { build, version as esbuildVersion } from 'esbuild';
+import type * as Esbuild from 'esbuild';
 import { preparePrivateDir } from './data-dir';
 import { HostError } from './errors';
 
@@ -26,7 +26,7 @@ const SOURCE_FILE = /\.(ts|tsx|js|mjs|cjs|json)$/;
 /** Optional native speed-ups of `ws`; it falls back to plain JS without them. */
 const EXTERNAL = ['bufferutil', 'utf-8-validate'];
 /** Part of the cache key: change it whenever the build options below change. */
-const RECIPE = `cjs node20 no-sourcemap external=${EXTERNAL.join(',')}`;
+const RECIPE = `cjs node20 no-sourcemap minify-whitespace ascii external=${EXTERNAL.join(',')}`;
 
 export async function bundleAgent(request: BundleRequest): Promise<string> {
   const entryPath = resolve(request.entryPath);
@@ -34,23 +34,36 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
     throw new HostError('invalid_config', `The agent entry point ${entryPath} does not exist.`);
   }
   const templateDir = resolve(entryPath, '..');
+  // Imported here, not at the top: a host that never bundles (or finds its bundles cached) never loads it.
+  const esbuild = await import('esbuild');
   const hash = createHash('sha256');
-  hash.update(`esbuild ${esbuildVersion}\n${RECIPE}\n${entryPath}\n`);
+  hash.update(`esbuild ${esbuild.version}\n${RECIPE}\n${entryPath}\n`);
   hashTree(hash, templateDir);
   hashTree(hash, request.agentsDir, join(request.agentsDir, 'templates'));
   const key = hash.digest('hex').slice(0, 24);
   const outFile = join(request.cacheDir, `agent-${key}.cjs`);
-  const hashFile = `${outFile}.sha256`;
   if (existsSync(outFile)) {
-    const problem = checkBundle(outFile, hashFile);
+    const problem = checkBundle(outFile, `${outFile}.sha256`);
     if (!problem) return outFile;
     request.warn(`The cached agent bundle ${outFile} ${problem}; it was not run and is being rebuilt.`);
   }
+  let pending = building.get(outFile);
+  if (!pending) {
+    pending = buildBundle(esbuild, entryPath, outFile, request).finally(() => building.delete(outFile));
+    building.set(outFile, pending);
+  }
+  return pending;
+}
 
+/** Bundles being built in this process, by output file: two launches of one template share a build (and its temp file). */
+const building = new Map<string, Promise<string>>();
+
+async function buildBundle(esbuild: typeof Esbuild, entryPath: string, outFile: string, request: BundleRequest): Promise<string> {
+  const hashFile = `${outFile}.sha256`;
   preparePrivateDir(request.cacheDir);
   const tempFile = `${outFile}.${process.pid}.tmp`;
   try {
-    await build({
+    await runBuild(esbuild, {
       entryPoints: [entryPath],
       outfile: tempFile,
       bundle: true,
@@ -59,6 +72,10 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
       target: 'node20',
       // An inline map would double the source text every agent process holds in memory.
       sourcemap: false,
+      // V8 keeps a script's source in memory for the process's life: without comments and padding,
+      // and all ASCII (one byte a character instead of two), it is a third of the size.
+      minifyWhitespace: true,
+      charset: 'ascii',
       logLevel: 'silent',
       alias: { dspatch: join(request.agentsDir, 'sdk', 'index.ts') },
       nodePaths: [request.nodeModulesDir],
@@ -76,6 +93,22 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
   // Rename is atomic: a concurrent launch never runs a half-written bundle.
   renameSync(tempFile, outFile);
   return outFile;
+}
+
+let buildsRunning = 0;
+
+/**
+ * esbuild's build() starts a service process and leaves it running: 130–250 MB for as long as the
+ * host lives, for bundles made once per template. Stopped when the last concurrent build ends (a
+ * workspace's agents are bundled while another launch may be bundling); the next build starts a new one.
+ */
+async function runBuild(esbuild: typeof Esbuild, options: Esbuild.BuildOptions): Promise<void> {
+  buildsRunning++;
+  try {
+    await esbuild.build(options);
+  } finally {
+    if (--buildsRunning === 0) await esbuild.stop();
+  }
 }
 
 /** Why a cached bundle may not run, or null when its content is what was built. */

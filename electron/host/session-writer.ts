@@ -1,6 +1,7 @@
 // The one write path: agent output → SQLite → events. Output is queued as it arrives and written
-// once per tick in a single transaction; runs of text deltas to the same message are coalesced into
-// one UPDATE and one `append` event. Every event carries the session's next seq (kept in the
+// once per tick in a single transaction; runs of text deltas to the same entry are coalesced into
+// one appended chunk (folded into the entry at turn end, so a tick costs the same however long the
+// message grows) and one `append` event. Every event carries the session's next seq (kept in the
 // sessions table, so it stays monotonic across restarts), and a client that loaded a snapshot at
 // seq N applies exactly the events after N. Agents are untrusted: an agent writes only the entries
 // it created in its own session's open turn, and every text is redacted before it is stored or sent.
@@ -10,7 +11,12 @@ import type { LogEntry, MessageStatus, SessionChange, SessionState, TimelineEntr
 import type { Redactor } from './redactor';
 import type { Store } from '../store/store';
 
-export const TICK_MS = 16;
+/**
+ * The longest output waits before it is written. Output after a quiet spell is written on the next
+ * timer turn (with whatever else arrived meanwhile); under a steady stream, every BATCH_MS at most,
+ * so the transactions per second stay bounded however many deltas arrive.
+ */
+export const BATCH_MS = 5;
 
 export interface SessionRef {
   sessionId: string;
@@ -27,7 +33,6 @@ type Op =
   | { kind: 'state'; ref: SessionRef; state: SessionState }
   | { kind: 'turn.done'; ref: SessionRef; turnId: string; status: MessageStatus };
 
-type Target = 'message' | 'activity';
 type Change = { sessionId: string; change: SessionChange };
 
 export class SessionWriter {
@@ -37,10 +42,12 @@ export class SessionWriter {
   /** Entries (messages and activities) the agent created in a session's open turn: the only ones it may change. */
   readonly #openEntries = new Map<string, Set<string>>();
   /** Coalesced deltas not yet written, by message or activity id, in arrival order. */
-  readonly #pendingAppends = new Map<string, { sessionId: string; target: Target; text: string }>();
+  readonly #pendingAppends = new Map<string, { sessionId: string; text: string }>();
   /** Streamed text held back because it could still become a secret, by entry id. */
-  readonly #held = new Map<string, { sessionId: string; target: Target; text: string }>();
+  readonly #held = new Map<string, { sessionId: string; text: string }>();
   #timer: NodeJS.Timeout | null = null;
+  /** When the last transaction of queued output started (performance.now()). */
+  #lastWrite = -Infinity;
   #closed = false;
 
   constructor(
@@ -113,6 +120,7 @@ export class SessionWriter {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#queue.length === 0) return;
+    this.#lastWrite = performance.now();
     const ops = this.#queue.splice(0);
     const changes: Change[] = [];
     const logs: LogEntry[] = [];
@@ -127,7 +135,7 @@ export class SessionWriter {
           failures.push({ op, problem: error instanceof Error ? error.message : String(error) });
         }
       }
-      this.#applyAppends(now, changes);
+      this.#applyAppends(changes);
       // Seqs are stored in the same transaction as what they number: after a crash the next host
       // continues from the last seq any client could have seen.
       const numbered = changes.map(({ sessionId, change }) => ({ sessionId, seq: this.#nextSeq(sessionId), change }));
@@ -164,7 +172,7 @@ export class SessionWriter {
   #push(op: Op): void {
     if (this.#closed) return;
     this.#queue.push(op);
-    this.#timer ??= setTimeout(() => this.flush(), TICK_MS);
+    this.#timer ??= setTimeout(() => this.flush(), this.#lastWrite + BATCH_MS - performance.now());
   }
 
   #nextSeq(sessionId: string): number {
@@ -182,9 +190,9 @@ export class SessionWriter {
         const exists = open.has(op.messageId);
         if (!exists) this.#refuseForeign(op.messageId, sessions.getMessage(op.messageId) ?? sessions.getActivity(op.messageId));
         if (!op.isDelta) this.#held.delete(op.messageId);
-        const text = op.isDelta ? this.#redactPiece(op.messageId, sessionId, 'message', op.text) : this.redactor.redact(op.text);
-        if (exists && op.isDelta) return this.#queueAppend(op.messageId, sessionId, 'message', text);
-        this.#applyAppends(now, changes);
+        const text = op.isDelta ? this.#redactPiece(op.messageId, sessionId, op.text) : this.redactor.redact(op.text);
+        if (exists && op.isDelta) return this.#queueAppend(op.messageId, sessionId, text);
+        this.#applyAppends(changes);
         if (exists) {
           sessions.setMessageText(op.messageId, text, now);
         } else {
@@ -211,13 +219,13 @@ export class SessionWriter {
         if (!exists) this.#refuseForeign(op.activityId, sessions.getActivity(op.activityId) ?? sessions.getMessage(op.activityId));
         if (op.isDelta && exists) {
           const piece = typeof op.data.text === 'string' ? op.data.text : '';
-          return this.#queueAppend(op.activityId, sessionId, 'activity', this.#redactPiece(op.activityId, sessionId, 'activity', piece));
+          return this.#queueAppend(op.activityId, sessionId, this.#redactPiece(op.activityId, sessionId, piece));
         }
         // A new or replaced activity: its `text` may be the start of a stream of deltas.
         this.#held.delete(op.activityId);
         const data = this.redactor.redactDeep(op.data);
-        if (typeof op.data.text === 'string') data.text = this.#redactPiece(op.activityId, sessionId, 'activity', op.data.text);
-        this.#applyAppends(now, changes);
+        if (typeof op.data.text === 'string') data.text = this.#redactPiece(op.activityId, sessionId, op.data.text);
+        this.#applyAppends(changes);
         if (exists) {
           sessions.setActivityData(op.activityId, data, now);
         } else {
@@ -249,13 +257,13 @@ export class SessionWriter {
         logs.push(this.store.logs.insert({ ...op.entry, message: this.redactor.redact(op.entry.message) }));
         return;
       case 'state':
-        this.#applyAppends(now, changes);
+        this.#applyAppends(changes);
         sessions.setState(op.ref.sessionId, op.state, now);
         changes.push({ sessionId: op.ref.sessionId, change: { type: 'state', state: op.state } });
         return;
       case 'turn.done': {
         this.#endTurn(op.ref.sessionId, 'release');
-        this.#applyAppends(now, changes);
+        this.#applyAppends(changes);
         for (const id of sessions.finishTurnMessages(op.ref.sessionId, op.turnId, op.status, now)) {
           pushEntry(changes, sessions.getMessage(id));
         }
@@ -270,9 +278,9 @@ export class SessionWriter {
   }
 
   /** Redacts a streamed piece of an entry's text, holding back what could still become a secret. */
-  #redactPiece(id: string, sessionId: string, target: Target, piece: string): string {
+  #redactPiece(id: string, sessionId: string, piece: string): string {
     const { text, held } = this.redactor.redactPiece(this.#held.get(id)?.text ?? '', piece);
-    if (held) this.#held.set(id, { sessionId, target, text: held });
+    if (held) this.#held.set(id, { sessionId, text: held });
     else this.#held.delete(id);
     return text;
   }
@@ -285,7 +293,7 @@ export class SessionWriter {
     for (const [id, entry] of this.#held) {
       if (entry.sessionId !== sessionId) continue;
       this.#held.delete(id);
-      if (held === 'release') this.#queueAppend(id, sessionId, entry.target, this.redactor.release(entry.text));
+      if (held === 'release') this.#queueAppend(id, sessionId, this.redactor.release(entry.text));
     }
     this.#openEntries.delete(sessionId);
   }
@@ -319,23 +327,16 @@ export class SessionWriter {
     }
   }
 
-  #queueAppend(id: string, sessionId: string, target: Target, text: string): void {
+  #queueAppend(id: string, sessionId: string, text: string): void {
     if (!text) return;
     const pending = this.#pendingAppends.get(id);
     if (pending) pending.text += text;
-    else this.#pendingAppends.set(id, { sessionId, target, text });
+    else this.#pendingAppends.set(id, { sessionId, text });
   }
 
-  #applyAppends(now: number, changes: Change[]): void {
-    const sessions = this.store.sessions;
-    for (const [id, { sessionId, target, text }] of this.#pendingAppends) {
-      if (target === 'message') {
-        sessions.appendMessageText(id, text, now);
-      } else {
-        const data = sessions.getActivity(id)?.data ?? {};
-        const before = typeof data.text === 'string' ? data.text : '';
-        sessions.setActivityData(id, { ...data, text: before + text }, now);
-      }
+  #applyAppends(changes: Change[]): void {
+    for (const [id, { sessionId, text }] of this.#pendingAppends) {
+      this.store.sessions.appendChunk(sessionId, id, text);
       changes.push({ sessionId, change: { type: 'append', entryId: id, text } });
     }
     this.#pendingAppends.clear();

@@ -220,6 +220,9 @@ export class WorkspaceService {
             [AGENT_ENV.peers]: JSON.stringify(agent.peers),
             // No trace exporter: nothing may leave for any host but the configured model endpoint.
             OPENAI_AGENTS_DISABLE_TRACING: '1',
+            // glibc gives each thread its own malloc arena (V8 has several); two are plenty for an
+            // agent and keep an idle one tens of MB smaller.
+            MALLOC_ARENA_MAX: '2',
           },
         },
       });

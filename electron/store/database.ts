@@ -8,11 +8,13 @@ import init from './migrations/0001_init.sql?raw';
 import sessionSeq from './migrations/0002_session_seq.sql?raw';
 import consents from './migrations/0003_consents.sql?raw';
 import tasks from './migrations/0004_tasks.sql?raw';
+import entryChunks from './migrations/0005_entry_chunks.sql?raw';
+import acontext from './migrations/0006_acontext.sql?raw';
 
 export type Db = Database.Database;
 
 /** In order; the index + 1 is the user_version after applying it. Never edit one that shipped. */
-const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks];
+const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext];
 
 export function openDatabase(dataDir: string): Db {
   prepareDataDir(dataDir);

@@ -1,5 +1,9 @@
 // Sessions and their timeline. Messages are kept in OpenAI chat format (role, text content,
 // tool_calls, tool_call_id); tool-call messages live beside the activities that show them.
+// Streamed text waits in entry_chunks until its turn ends (see migration 0005): every read here
+// adds an entry's chunks to its stored text, and whatever ends a turn folds them in. The table has no
+// index (a tick's commit stays a page or two however many entries stream), so the repository keeps
+// the ids of the entries that have chunks and looks chunks up for those only.
 import type { ChatMessage } from '../../agents/protocol';
 import type {
   MessageStatus,
@@ -51,24 +55,38 @@ interface TimelineRow {
   createdAt: number;
 }
 
-/** Messages shown on the timeline: user and assistant text. Tool calls show as activities. */
+const MESSAGE_ROW = `'message' AS source, id, session_id AS sessionId, turn_id AS turnId, role, text AS body, status, sender,
+  position, created_at AS createdAt`;
+const ACTIVITY_ROW = `'activity' AS source, id, session_id AS sessionId, turn_id AS turnId, kind AS role, data AS body,
+  NULL AS status, NULL AS sender, position, created_at AS createdAt`;
+
+/**
+ * Messages shown on the timeline (user and assistant text; tool calls show as activities, and only
+ * the text of a message that has both, as the Acontext API stores them) and
+ * activities, newest first. Each side is ordered and limited on its (session_id, position) index
+ * before the merge, so a page costs the same at any length of the session.
+ */
 const TIMELINE_SQL = `
   SELECT * FROM (
-    SELECT 'message' AS source, id, session_id AS sessionId, turn_id AS turnId, role, text AS body, status, sender,
-           position, created_at AS createdAt
-      FROM messages WHERE session_id = @sessionId AND role IN ('user', 'assistant') AND tool_calls IS NULL
-        AND position < @before
+    SELECT * FROM (
+      SELECT ${MESSAGE_ROW} FROM messages
+       WHERE session_id = @sessionId AND position < @before AND role IN ('user', 'assistant') AND (tool_calls IS NULL OR text <> '')
+       ORDER BY position DESC LIMIT @limit)
     UNION ALL
-    SELECT 'activity', id, session_id, turn_id, kind, data, NULL, NULL, position, created_at
-      FROM activities WHERE session_id = @sessionId AND position < @before
+    SELECT * FROM (
+      SELECT ${ACTIVITY_ROW} FROM activities WHERE session_id = @sessionId AND position < @before ORDER BY position DESC LIMIT @limit)
   ) ORDER BY position DESC LIMIT @limit`;
 
 export class SessionRepo {
   readonly #statements;
+  /** Entries with chunks not yet folded in, by id, with their session: read when the store opens (a dead host's), then kept. */
+  readonly #chunked: Map<string, { sessionId: string }>;
 
   constructor(private readonly db: Db) {
     this.#statements = {
-      appendText: db.prepare('UPDATE messages SET text = text || ?, updated_at = ? WHERE id = ?'),
+      appendChunk: db.prepare('INSERT INTO entry_chunks (session_id, entry_id, text) VALUES (?, ?, ?)'),
+      chunksOf: db.prepare("SELECT group_concat(text, '' ORDER BY id) AS text FROM entry_chunks WHERE entry_id = ?"),
+      dropChunks: db.prepare('DELETE FROM entry_chunks WHERE entry_id = ?'),
       setText: db.prepare('UPDATE messages SET text = ?, updated_at = ? WHERE id = ?'),
       insertMessage: db.prepare(
         `INSERT INTO messages (id, session_id, turn_id, role, text, tool_calls, tool_call_id, sender, status, position, created_at, updated_at)
@@ -80,6 +98,8 @@ export class SessionRepo {
       ),
       setActivityData: db.prepare('UPDATE activities SET data = ?, updated_at = ? WHERE id = ?'),
       timeline: db.prepare(TIMELINE_SQL),
+      getMessage: db.prepare(`SELECT ${MESSAGE_ROW} FROM messages WHERE id = ?`),
+      getActivity: db.prepare(`SELECT ${ACTIVITY_ROW} FROM activities WHERE id = ?`),
       maxPosition: db.prepare(
         `SELECT COALESCE(MAX(p), 0) AS p FROM (
            SELECT MAX(position) AS p FROM messages WHERE session_id = ?
@@ -88,6 +108,8 @@ export class SessionRepo {
       eventSeq: db.prepare('SELECT event_seq AS seq FROM sessions WHERE id = ?'),
       setEventSeq: db.prepare('UPDATE sessions SET event_seq = ? WHERE id = ? AND event_seq < ?'),
     };
+    const chunked = db.prepare('SELECT DISTINCT entry_id AS id, session_id AS sessionId FROM entry_chunks').all() as { id: string; sessionId: string }[];
+    this.#chunked = new Map(chunked.map(({ id, sessionId }) => [id, { sessionId }]));
   }
 
   // ── sessions ──────────────────────────────────────────────────────────────────────────────
@@ -130,6 +152,7 @@ export class SessionRepo {
 
   /** Sessions whose process is gone after a restart: they can no longer be generating. */
   markAllStopped(now: number): void {
+    this.#foldChunks(null, now);
     this.db.prepare("UPDATE sessions SET state = 'stopped', updated_at = ? WHERE state NOT IN ('stopped', 'crashed')").run(now);
     this.db.prepare("UPDATE messages SET status = 'cut', updated_at = ? WHERE status = 'streaming'").run(now);
   }
@@ -144,26 +167,29 @@ export class SessionRepo {
     });
   }
 
-  appendMessageText(id: string, text: string, now: number): void {
-    this.#statements.appendText.run(text, now, id);
+  /** Streamed text for a message's text or an activity's data.text: one row, however long the entry is. */
+  appendChunk(sessionId: string, entryId: string, text: string): void {
+    this.#statements.appendChunk.run(sessionId, entryId, text);
+    this.#chunked.set(entryId, { sessionId });
   }
 
+  /** Replaces a message's text, and with it any streamed chunks. */
   setMessageText(id: string, text: string, now: number): void {
     this.#statements.setText.run(text, now, id);
+    this.#dropChunks(id);
   }
 
   getMessage(id: string): TimelineMessage | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT 'message' AS source, id, session_id AS sessionId, turn_id AS turnId, role, text AS body, status, sender,
-                position, created_at AS createdAt FROM messages WHERE id = ?`,
-      )
-      .get(id) as TimelineRow | undefined;
-    return row ? (toEntry(row) as TimelineMessage) : undefined;
+    const row = this.#statements.getMessage.get(id) as TimelineRow | undefined;
+    return row ? (this.#toEntry(row) as TimelineMessage) : undefined;
   }
 
-  /** Closes the streaming messages of a turn; returns the ids it changed. */
+  /**
+   * A turn ended: its entries' chunks are folded in, its streaming messages closed; returns the ids
+   * of the messages it closed.
+   */
   finishTurnMessages(sessionId: string, turnId: string, status: MessageStatus, now: number): string[] {
+    this.#foldChunks(sessionId, now);
     const rows = this.db
       .prepare("SELECT id FROM messages WHERE session_id = ? AND turn_id = ? AND status = 'streaming'")
       .all(sessionId, turnId) as { id: string }[];
@@ -175,6 +201,7 @@ export class SessionRepo {
 
   /** Messages left streaming when their process died or the app quit. */
   finishAllStreaming(sessionId: string, status: MessageStatus, now: number): string[] {
+    this.#foldChunks(sessionId, now);
     const rows = this.db
       .prepare("SELECT id FROM messages WHERE session_id = ? AND status = 'streaming'")
       .all(sessionId) as { id: string }[];
@@ -188,25 +215,47 @@ export class SessionRepo {
     this.#statements.insertActivity.run({ ...activity, data: JSON.stringify(activity.data) });
   }
 
+  /** Replaces an activity's data, and with it any streamed chunks of its text. */
   setActivityData(id: string, data: Record<string, unknown>, now: number): void {
     this.#statements.setActivityData.run(JSON.stringify(data), now, id);
+    this.#dropChunks(id);
   }
 
   getActivity(id: string): TimelineActivity | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT 'activity' AS source, id, session_id AS sessionId, turn_id AS turnId, kind AS role, data AS body,
-                NULL AS status, NULL AS sender, position, created_at AS createdAt FROM activities WHERE id = ?`,
-      )
-      .get(id) as TimelineRow | undefined;
-    return row ? (toEntry(row) as TimelineActivity) : undefined;
+    const row = this.#statements.getActivity.get(id) as TimelineRow | undefined;
+    return row ? (this.#toEntry(row) as TimelineActivity) : undefined;
+  }
+
+  /** Writes each chunked entry (of one session, or all) as readers see it, which drops its chunks. */
+  #foldChunks(sessionId: string | null, now: number): void {
+    for (const [id, entry] of this.#chunked) {
+      if (sessionId !== null && entry.sessionId !== sessionId) continue;
+      const message = this.getMessage(id);
+      const activity = message ? undefined : this.getActivity(id);
+      if (message) this.setMessageText(id, message.text, now);
+      else if (activity) this.setActivityData(id, activity.data, now);
+      else this.#dropChunks(id); // its entry is gone
+    }
+  }
+
+  /** The streamed text of an entry not yet folded in, or null. */
+  #chunksOf(id: string): string | null {
+    return this.#chunked.has(id) ? (this.#statements.chunksOf.get(id) as { text: string | null }).text : null;
+  }
+
+  #dropChunks(id: string): void {
+    if (this.#chunked.delete(id)) this.#statements.dropChunks.run(id);
+  }
+
+  #toEntry(row: TimelineRow): TimelineEntry {
+    return toEntry(row, this.#chunksOf(row.id));
   }
 
   /** The newest `limit` entries before `beforePosition`, oldest first. */
   timeline(sessionId: string, limit: number, beforePosition = Number.MAX_SAFE_INTEGER): { entries: TimelineEntry[]; hasMore: boolean } {
     const rows = this.#statements.timeline.all({ sessionId, before: beforePosition, limit: limit + 1 }) as TimelineRow[];
     const hasMore = rows.length > limit;
-    return { entries: rows.slice(0, limit).reverse().map(toEntry), hasMore };
+    return { entries: rows.slice(0, limit).reverse().map((row) => this.#toEntry(row)), hasMore };
   }
 
   positionOf(entryId: string): number | undefined {
@@ -236,11 +285,11 @@ export class SessionRepo {
   turnText(sessionId: string, turnId: string): string {
     const rows = this.db
       .prepare(
-        `SELECT text FROM messages WHERE session_id = ? AND turn_id = ? AND role = 'assistant' AND tool_calls IS NULL
+        `SELECT id, text FROM messages WHERE session_id = ? AND turn_id = ? AND role = 'assistant' AND tool_calls IS NULL
          ORDER BY position`,
       )
-      .all(sessionId, turnId) as { text: string }[];
-    return rows.map((row) => row.text).filter(Boolean).join('\n\n');
+      .all(sessionId, turnId) as { id: string; text: string }[];
+    return rows.map((row) => row.text + (this.#chunksOf(row.id) ?? '')).filter(Boolean).join('\n\n');
   }
 
   /**
@@ -250,12 +299,13 @@ export class SessionRepo {
   chatMessages(sessionId: string, exceptTurnId: string | null = null): ChatMessage[] {
     const rows = this.db
       .prepare(
-        `SELECT role, text, tool_calls AS toolCalls, tool_call_id AS toolCallId, sender FROM messages
+        `SELECT id, role, text, tool_calls AS toolCalls, tool_call_id AS toolCallId, sender FROM messages
          WHERE session_id = ? AND (? IS NULL OR turn_id IS NOT ?) ORDER BY position`,
       )
-      .all(sessionId, exceptTurnId, exceptTurnId) as { role: ChatMessage['role']; text: string; toolCalls: string | null; toolCallId: string | null; sender: string | null }[];
+      .all(sessionId, exceptTurnId, exceptTurnId) as { id: string; role: ChatMessage['role']; text: string; toolCalls: string | null; toolCallId: string | null; sender: string | null }[];
     return rows.map((row) => {
-      const message: ChatMessage = { role: row.role, content: row.toolCalls ? null : row.text };
+      const text = row.text + (this.#chunksOf(row.id) ?? '');
+      const message: ChatMessage = { role: row.role, content: row.toolCalls && !text ? null : text };
       if (row.toolCalls) message.tool_calls = JSON.parse(row.toolCalls) as ChatMessage['tool_calls'];
       if (row.toolCallId) message.tool_call_id = row.toolCallId;
       if (row.sender) message.name = row.sender;
@@ -264,7 +314,8 @@ export class SessionRepo {
   }
 }
 
-function toEntry(row: TimelineRow): TimelineEntry {
+/** `chunks`: streamed text not yet folded into the row (a message's text, an activity's data.text). */
+function toEntry(row: TimelineRow, chunks: string | null): TimelineEntry {
   if (row.source === 'message') {
     return {
       kind: 'message',
@@ -272,19 +323,21 @@ function toEntry(row: TimelineRow): TimelineEntry {
       sessionId: row.sessionId,
       turnId: row.turnId,
       role: row.role as TimelineMessage['role'],
-      text: row.body,
+      text: row.body + (chunks ?? ''),
       status: row.status as MessageStatus,
       sender: row.sender,
       createdAt: row.createdAt,
     };
   }
+  const data = JSON.parse(row.body) as Record<string, unknown>;
+  if (chunks !== null) data.text = (typeof data.text === 'string' ? data.text : '') + chunks;
   return {
     kind: 'activity',
     id: row.id,
     sessionId: row.sessionId,
     turnId: row.turnId,
     activityKind: row.role as TimelineActivity['activityKind'],
-    data: JSON.parse(row.body) as Record<string, unknown>,
+    data,
     createdAt: row.createdAt,
   };
 }

@@ -15,6 +15,29 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** A session event's change, as much of it as the benchmarks read. */
+export interface BenchChange {
+  type: string;
+  text?: string;
+  state?: string;
+  entry?: { kind: string; role: string; status: string; text: string };
+}
+
+/**
+ * The streamed text a change carries: an append's, or a streaming reply's first entry (which holds its
+ * first deltas; later entries of it only change its status).
+ */
+export function streamedTextOf(change: BenchChange): string {
+  if (change.type === 'append') return change.text ?? '';
+  const entry = change.type === 'entry' ? change.entry : undefined;
+  return entry?.kind === 'message' && entry.role === 'assistant' && entry.status === 'streaming' ? entry.text : '';
+}
+
+/** The send times (ms) the bench agents stamp into their deltas: `|<ms>|<ms>…`. */
+export function stampsIn(text: string): number[] {
+  return text.split('|').filter(Boolean).map(Number);
+}
+
 /** User + system CPU seconds a process has used (Linux /proc). */
 export function procCpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -65,6 +88,8 @@ export async function serveHost(dataDir: string, env: Record<string, string> = {
   });
   return {
     pid: child.pid!,
+    /** The address (with its access token) a browser opens. */
+    url,
     call<T>(method: string, params: unknown): Promise<T> {
       const id = nextId++;
       socket.send(JSON.stringify({ id, method, params }));
@@ -84,6 +109,12 @@ export async function serveHost(dataDir: string, env: Record<string, string> = {
     close() {
       socket.close();
       child.kill('SIGTERM');
+    },
+    /** Stops the host and waits until it has released the data folder. */
+    async stop(): Promise<void> {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      this.close();
+      await exited;
     },
   };
 }

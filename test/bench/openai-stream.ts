@@ -1,28 +1,39 @@
-// Benchmark: one long model reply (20,000 small text deltas on the Responses API, streamed by the fake
-// OpenAI server as fast as it can) through the whole app — a real host in this process, the
-// openai-assistant template in its own forked agent process, SQLite, events — against the same stream
-// consumed by a bare `@openai/agents` run in this process. Each path is warmed up once with a small
-// stream, then timed 3 times; the medians are compared.
-import { Agent, OpenAIResponsesModel, run, setTracingDisabled } from '@openai/agents';
+// Benchmark: issue 15 rows 1, 2 and 9, the agent side. One long model reply (20,000 small text deltas
+// on the Responses API, streamed by the fake OpenAI server as fast as it can) through the whole app — a
+// real host in this process, the openai-assistant template in its own forked agent process, SQLite,
+// events — against the same stream consumed by a bare `@openai/agents` app, also in its own process
+// (test/bench/children/bare-openai-agent.ts), so both readers get a core of their own beside the
+// server. Each is warmed up once, then the runs alternate (dspatch, bare, dspatch, …) so a busy
+// machine slows both alike; medians are compared. Then the idle memory of a fresh openai-assistant
+// process after 1 and after 10 ordinary turns (a tool call, then a reply of 2,000 deltas), from
+// /proc/<pid>/status, beside a bare process doing the same turns.
+import { fork, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import OpenAI from 'openai';
+import { build } from 'esbuild';
 import type { HostEvent } from '../../electron/api/contract';
 import type { TimelineEntry, TimelineMessage } from '../../electron/api/types';
 import { createHost } from '../../electron/host/host';
 import type { AgentChild, SpawnOptions, Spawner } from '../../electron/host/ports';
 import { FileCipher } from '../../electron/serve/file-cipher';
 import { ForkSpawner } from '../../electron/serve/fork-spawner';
-import { startFakeOpenAI, type Turn } from '../fixtures/openai-server';
+import { startFakeOpenAI, toolOutputs, type Turn } from '../fixtures/openai-server';
 import { percentile, procCpuSeconds, procPeakRssMb, procRssMb, repoRoot, tempDir } from './bench-utils';
 
 const TOKENS = 20_000;
 const WARMUP_TOKENS = 2_000;
-const RUNS = 3;
+const RUNS = 7;
+/** Memory turns: a tool call, then a reply of this many deltas. */
+const MEMORY_TURNS = 10;
+const MEMORY_REPLY_TOKENS = 2_000;
+/** Idle time before RSS is read, so the turn's garbage has been collected. */
+const SETTLE_MS = 1_500;
 const API_KEY = 'sk-dspatch-bench-0123456789abcdef';
 const TURN_TIMEOUT_MS = 120_000;
-
-setTracingDisabled(true);
+/** Issue 15's goals. */
+const GOAL_FIRST_DELTA_MS = 10;
+const GOAL_RATIO = 1.05;
+const GOAL_IDLE_RSS_MB = 90;
 
 const WORDS = [' the', ' quick', ' brown', ' fox', ' jumps', ' over', ' a', ' lazy', ' dog', '.', '\n', ' and'];
 /** `count` small deltas, about a token each. */
@@ -86,6 +97,13 @@ function respondWith(deltas: string[]): void {
     return turn;
   });
 }
+/** Every turn from now on: the model calls the tool, then replies with `deltas`. */
+function respondWithToolThen(deltas: string[]): void {
+  const reply: Turn = { text: deltas };
+  const call: Turn = { toolCalls: [{ name: 'get_current_time', arguments: { timezone: 'Asia/Tokyo' } }] };
+  fake.setResponder((request) => (toolOutputs(request).length > 0 ? reply : call));
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const dataDir = tempDir('dspatch-bench-openai-data-');
 const workspaceRoot = tempDir('dspatch-bench-openai-ws-');
 /** Closes the host (stopping its agent process) once; the fake server and temp dirs go at exit. */
@@ -134,12 +152,16 @@ const workspace = await host.call('workspaces.create', {
 // The key goes to the fake server's address: confirm that, as the user would before the first launch.
 const { fingerprint } = await host.call('workspaces.launchConsent', { workspaceId: workspace.id });
 await host.call('workspaces.consent', { workspaceId: workspace.id, fingerprint });
-const { sessions } = await host.call('workspaces.launch', { workspaceId: workspace.id });
-const sessionId = sessions[0]?.id;
-if (!sessionId) throw new Error('The workspace started no session.');
-const agentPid = spawner.pids.at(-1);
-if (agentPid === undefined) throw new Error('No agent process was started.');
-const agentIdleRss = procRssMb(agentPid);
+/** The launched openai-assistant: its session and its agent process. */
+let agent = await launch();
+async function launch(): Promise<{ sessionId: string; pid: number }> {
+  const { sessions } = await host.call('workspaces.launch', { workspaceId: workspace.id });
+  const sessionId = sessions[0]?.id;
+  const pid = spawner.pids.at(-1);
+  if (!sessionId || pid === undefined) throw new Error('The workspace started no session or no agent process.');
+  return { sessionId, pid };
+}
+const agentIdleRss = procRssMb(agent.pid);
 
 interface DspatchRun {
   seconds: number;
@@ -154,39 +176,43 @@ interface DspatchRun {
   idleMs: number;
 }
 
-/** Sends `prompt` with `deltas` scripted; resolves when the session is idle again and the text is stored. */
-async function dspatchTurn(deltas: string[], prompt: string): Promise<DspatchRun> {
-  respondWith(deltas);
-  const expected = deltas.join('');
+/** Sends `prompt` to the assistant; resolves when its session is idle again. */
+async function assistantTurn(prompt: string): Promise<{ turnId: string; idleAt: number }> {
   let generating = false;
-  let idleAt = NaN;
-  const idle = new Promise<void>((resolve, reject) => {
+  const idle = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('Timed out waiting for the turn to end.')), TURN_TIMEOUT_MS);
     onEvent = (event) => {
-      if (event.type !== 'session.event' || event.sessionId !== sessionId || event.change.type !== 'state') return;
+      if (event.type !== 'session.event' || event.sessionId !== agent.sessionId || event.change.type !== 'state') return;
       if (event.change.state === 'generating') generating = true;
       else if (event.change.state === 'idle' && generating) {
-        idleAt = performance.now();
         clearTimeout(timer);
-        resolve();
+        resolve(performance.now());
       } else if (event.change.state === 'crashed' || event.change.state === 'stopped') {
         clearTimeout(timer);
         reject(new Error(`The session went ${event.change.state}.`));
       }
     };
   });
+  const { turnId } = await host.call('sessions.send', { sessionId: agent.sessionId, text: prompt });
+  const idleAt = await idle;
+  onEvent = () => {};
+  return { turnId, idleAt };
+}
+
+/** Sends `prompt` with `deltas` scripted; resolves when the session is idle again and the text is stored. */
+async function dspatchTurn(deltas: string[], prompt: string): Promise<DspatchRun> {
+  respondWith(deltas);
+  const expected = deltas.join('');
   const appendsBefore = appendEvents;
-  const agentCpuBefore = procCpuSeconds(agentPid!);
+  const agentCpuBefore = procCpuSeconds(agent.pid);
   const hostCpuBefore = procCpuSeconds(process.pid);
   spawner.ipc = freshIpcStats();
   const started = performance.now();
-  const { turnId } = await host.call('sessions.send', { sessionId: sessionId!, text: prompt });
-  await idle;
-  const { entries } = await host.call('sessions.open', { sessionId: sessionId! });
+  const { turnId, idleAt } = await assistantTurn(prompt);
+  const { entries } = await host.call('sessions.open', { sessionId: agent.sessionId });
   const seconds = (performance.now() - started) / 1000;
-  const agentCpu = procCpuSeconds(agentPid!) - agentCpuBefore;
+  const agentCpu = procCpuSeconds(agent.pid) - agentCpuBefore;
   const hostCpu = procCpuSeconds(process.pid) - hostCpuBefore;
-  onEvent = () => {};
   const stored = entries
     .filter((entry: TimelineEntry): entry is TimelineMessage => entry.kind === 'message' && entry.role === 'assistant' && entry.turnId === turnId)
     .map((message) => message.text)
@@ -208,71 +234,123 @@ async function dspatchTurn(deltas: string[], prompt: string): Promise<DspatchRun
   };
 }
 
-await dspatchTurn(chunks(WARMUP_TOKENS), 'Warm up.');
-const dspatchRuns: DspatchRun[] = [];
-for (let i = 0; i < RUNS; i++) dspatchRuns.push(await dspatchTurn(chunks(TOKENS), `Write ${TOKENS} tokens (run ${i + 1}).`));
-const agentPeakRss = procPeakRssMb(agentPid);
-await host.call('workspaces.stop', { workspaceId: workspace.id });
-await closeHost();
+// ───────────────────────────── bare @openai/agents, in its own process ─────────────────────────────
 
-// ───────────────────────────── bare @openai/agents ─────────────────────────────
+const bareEntry = join(repoRoot, '.bench', 'bare-openai-agent.mjs');
+await build({ entryPoints: [join(repoRoot, 'test/bench/children/bare-openai-agent.ts')], outfile: bareEntry, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
 
-const client = new OpenAI({ baseURL: fake.baseURL, apiKey: API_KEY, maxRetries: 0 });
-const bareAgent = new Agent({
-  name: 'bench-bare',
-  instructions: 'You are a helpful coding assistant.',
-  model: new OpenAIResponsesModel(client, 'gpt-4o'),
-});
+interface BareApp {
+  pid: number;
+  turn(prompt: string): Promise<{ text: string; firstDeltaAt: number; doneAt: number }>;
+  close(): void;
+}
+async function startBare(): Promise<BareApp> {
+  const child: ChildProcess = fork(bareEntry, [], {
+    env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: API_KEY },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    execArgv: [],
+  });
+  let onReply: (reply: { type: string; text?: string }) => void = () => {};
+  child.on('message', (reply: { type: string; text?: string }) => onReply(reply));
+  await new Promise<void>((resolve) => (onReply = () => resolve()));
+  return {
+    pid: child.pid!,
+    turn(prompt) {
+      let firstDeltaAt = NaN;
+      const done = new Promise<{ text: string; firstDeltaAt: number; doneAt: number }>((resolve) => {
+        onReply = (reply) => {
+          if (reply.type === 'first-delta') firstDeltaAt = performance.now();
+          else if (reply.type === 'done') resolve({ text: reply.text ?? '', firstDeltaAt, doneAt: performance.now() });
+        };
+      });
+      child.send({ prompt });
+      return done;
+    },
+    close: () => child.kill(),
+  };
+}
 
 interface BareRun {
   seconds: number;
   requestMs: number;
   firstDeltaMs: number;
 }
-
-async function bareTurn(deltas: string[], prompt: string): Promise<BareRun> {
+async function bareTurn(bare: BareApp, deltas: string[], prompt: string): Promise<BareRun> {
   respondWith(deltas);
   const expected = deltas.join('');
   const started = performance.now();
-  const result = await run(bareAgent, prompt, { stream: true });
-  let text = '';
-  let firstDeltaAt = NaN;
-  for await (const event of result) {
-    if (event.type === 'raw_model_stream_event' && event.data.type === 'output_text_delta') {
-      if (!text) firstDeltaAt = performance.now();
-      text += event.data.delta;
-    }
-  }
-  await result.completed;
-  const seconds = (performance.now() - started) / 1000;
-  if (text.length !== expected.length || text !== expected) {
-    throw new Error(`The bare run streamed ${text.length} characters, expected ${expected.length}.`);
-  }
-  return { seconds, requestMs: requestAt - started, firstDeltaMs: firstDeltaAt - started };
+  const { text, firstDeltaAt, doneAt } = await bare.turn(prompt);
+  if (text !== expected) throw new Error(`The bare run streamed ${text.length} characters, expected ${expected.length}.`);
+  return { seconds: (doneAt - started) / 1000, requestMs: requestAt - started, firstDeltaMs: firstDeltaAt - started };
 }
 
-await bareTurn(chunks(WARMUP_TOKENS), 'Warm up.');
+// ───────────────────────────── rows 1 and 2: alternating runs ─────────────────────────────
+
+const bare = await startBare();
+await dspatchTurn(chunks(WARMUP_TOKENS), 'Warm up.');
+await bareTurn(bare, chunks(WARMUP_TOKENS), 'Warm up.');
+const dspatchRuns: DspatchRun[] = [];
 const bareRuns: BareRun[] = [];
-for (let i = 0; i < RUNS; i++) bareRuns.push(await bareTurn(chunks(TOKENS), `Write ${TOKENS} tokens (run ${i + 1}).`));
+for (let i = 0; i < RUNS; i++) {
+  const prompt = `Write ${TOKENS} tokens (run ${i + 1}).`;
+  dspatchRuns.push(await dspatchTurn(chunks(TOKENS), prompt));
+  bareRuns.push(await bareTurn(bare, chunks(TOKENS), prompt));
+}
+bare.close();
+const agentPeakRss = procPeakRssMb(agent.pid);
+
+// ───────────────────────────── row 9: idle memory over turns ─────────────────────────────
+
+/** RSS in MB after each of MEMORY_TURNS turns, each read once the process has been idle SETTLE_MS. */
+async function memoryOverTurns(pid: number, turn: (prompt: string) => Promise<unknown>): Promise<number[]> {
+  respondWithToolThen(chunks(MEMORY_REPLY_TOKENS));
+  const rss: number[] = [];
+  for (let i = 1; i <= MEMORY_TURNS; i++) {
+    await turn(`What time is it in Tokyo? (turn ${i})`);
+    await sleep(SETTLE_MS);
+    rss.push(procRssMb(pid));
+  }
+  return rss;
+}
+await host.call('workspaces.stop', { workspaceId: workspace.id });
+agent = await launch();
+const dspatchRss = await memoryOverTurns(agent.pid, (prompt) => assistantTurn(prompt));
+await host.call('workspaces.stop', { workspaceId: workspace.id });
+await closeHost();
+const bareForMemory = await startBare();
+const bareRss = await memoryOverTurns(bareForMemory.pid, (prompt) => bareForMemory.turn(prompt));
+bareForMemory.close();
 
 await cleanUp();
 
 // ───────────────────────────── report ─────────────────────────────
 
 const median = (values: number[]): number => percentile(values, 50);
+const spread = (values: number[], digits = 0): string => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 const dspatchSeconds = median(dspatchRuns.map((r) => r.seconds));
 const bareSeconds = median(bareRuns.map((r) => r.seconds));
+const ratio = dspatchSeconds / bareSeconds;
+const pairRatios = dspatchRuns.map((r, i) => r.seconds / bareRuns[i].seconds);
 const list = (values: number[], digits = 2): string => values.map((v) => v.toFixed(digits)).join(', ');
 const ms = (values: number[]): string => `${median(values).toFixed(0)} ms`;
 const characters = chunks(TOKENS).join('').length;
+const firstDelta = median(dspatchRuns.map((r) => r.firstDeltaMs));
+const bareFirstDelta = median(bareRuns.map((r) => r.firstDeltaMs));
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 console.log(`OpenAI stream: one reply of ${TOKENS.toLocaleString()} text deltas (Responses API SSE from the fake server, as fast as it writes)`);
-console.log(`  tokens                         ${TOKENS.toLocaleString()} (${characters.toLocaleString()} characters)`);
-console.log(`  through dspatch (median of ${RUNS})   ${dspatchSeconds.toFixed(2)} s   runs: ${list(dspatchRuns.map((r) => r.seconds))} s`);
+console.log(`  tokens                         ${TOKENS.toLocaleString()} (${characters.toLocaleString()} characters), ${RUNS} runs each, alternating`);
+console.log(`  through dspatch (median)       ${dspatchSeconds.toFixed(2)} s   runs: ${list(dspatchRuns.map((r) => r.seconds))} s`);
 console.log(`  bare @openai/agents (median)   ${bareSeconds.toFixed(2)} s   runs: ${list(bareRuns.map((r) => r.seconds))} s`);
-console.log(`  ratio (dspatch / bare)         ${(dspatchSeconds / bareSeconds).toFixed(2)}×`);
 console.log(`  tokens/s through dspatch       ${Math.round(TOKENS / dspatchSeconds).toLocaleString()}`);
 console.log(`  tokens/s bare                  ${Math.round(TOKENS / bareSeconds).toLocaleString()}`);
 console.log(`  agent process peak RSS         ${agentPeakRss.toFixed(0)} MB (VmHWM, ${agentIdleRss.toFixed(0)} MB after launch)`);
+console.log('Issue 15 (figure | goal)');
+console.log(`  row 1  first text delta at the host: ${firstDelta.toFixed(0)} ms (spread ${spread(dspatchRuns.map((r) => r.firstDeltaMs))}) vs bare ${bareFirstDelta.toFixed(0)} ms (${spread(bareRuns.map((r) => r.firstDeltaMs))}), +${(firstDelta - bareFirstDelta).toFixed(0)} ms | ≤ bare + ${GOAL_FIRST_DELTA_MS} ms: ${verdict(firstDelta <= bareFirstDelta + GOAL_FIRST_DELTA_MS)}`);
+console.log(`  row 2  20k tokens dspatch / bare: ${ratio.toFixed(2)}× (per pair ${spread(pairRatios, 2)}) | ≤ ${GOAL_RATIO}×: ${verdict(ratio <= GOAL_RATIO)}`);
+console.log(`  row 9  idle openai-assistant RSS: ${dspatchRss[0].toFixed(0)} MB after 1 turn, ${dspatchRss[MEMORY_TURNS - 1].toFixed(0)} MB after ${MEMORY_TURNS} | < ${GOAL_IDLE_RSS_MB} MB, flat: ${verdict(Math.max(...dspatchRss) < GOAL_IDLE_RSS_MB)}`);
+console.log(`         per turn: ${list(dspatchRss, 0)} MB`);
+console.log(`         bare @openai/agents process, same turns: ${list(bareRss, 0)} MB`);
 console.log('Where the time goes (medians, ms after send/run)');
 console.log(`  dspatch: request at server ${ms(dspatchRuns.map((r) => r.requestMs))}, first delta at host ${ms(dspatchRuns.map((r) => r.firstDeltaMs))}, last delta at host ${ms(dspatchRuns.map((r) => r.lastDeltaMs))}, idle ${ms(dspatchRuns.map((r) => r.idleMs))}`);
 console.log(`  bare:    request at server ${ms(bareRuns.map((r) => r.requestMs))}, first delta ${ms(bareRuns.map((r) => r.firstDeltaMs))}, completed ${ms(bareRuns.map((r) => r.seconds * 1000))}`);

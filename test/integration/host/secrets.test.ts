@@ -88,13 +88,10 @@ describe('secrets', () => {
     expect(names).not.toContain(LEAK_CANARY);
     expect(names).not.toContain('PATH');
     expect(names).not.toContain('HOME');
-    // Only what the host sets: the template's required_env, DSPATCH_* and the tracing switch.
-    expect(
-      names.filter(
-        (name) =>
-          name !== 'MY_TOKEN' && name !== 'OPENAI_AGENTS_DISABLE_TRACING' && !name.startsWith('DSPATCH_'),
-      ),
-    ).toEqual([]);
+    // Only what the host sets: the template's required_env, DSPATCH_*, the tracing switch and the
+    // malloc arena cap.
+    const hostSet = new Set(['MY_TOKEN', 'OPENAI_AGENTS_DISABLE_TRACING', 'MALLOC_ARENA_MAX']);
+    expect(names.filter((name) => !hostSet.has(name) && !name.startsWith('DSPATCH_'))).toEqual([]);
 
     // A careless agent prints its token: the host stores and shows it redacted.
     const printed = await sendAndWait(t, sessionId, 'print');

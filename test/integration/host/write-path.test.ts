@@ -91,6 +91,32 @@ describe('write path', () => {
     expect(live[0]?.seq).toBe(snapshot.seq + 1);
   });
 
+  it('shows a reload mid-stream the same text as the live client, then folds the streamed chunks in', async () => {
+    const t = await startHost();
+    const { sessionId } = await launchWorkspace(t, ECHO);
+    const live = new ClientTimeline(await t.host.call('sessions.open', { sessionId }));
+    const words = 'one two three four five six seven';
+    const from = t.events.mark();
+    await t.host.call('sessions.send', { sessionId, text: `/slow ${words}` });
+    const appends = () => t.events.sessionEvents(sessionId).filter((event) => t.events.indexOf(event) >= from && event.change.type === 'append');
+    await t.events.waitFor(() => appends().length >= 3, { from, what: 'three appends to the slow reply' });
+
+    const reload = await t.host.call('sessions.open', { sessionId });
+    for (const event of t.events.sessionEvents(sessionId)) if (event.seq <= reload.seq) live.apply(event);
+    expect(live.seq).toBe(reload.seq);
+    expect(reload.entries).toEqual([...live.entries.values()]);
+    const reply = reload.entries.find((entry) => entry.kind === 'message' && entry.role === 'assistant');
+    expect(reply?.kind === 'message' && reply.status).toBe('streaming');
+    // The reload really read streamed chunks, not a rewritten row.
+    const db = t.host.services.store.db;
+    const chunks = () => (db.prepare('SELECT COUNT(*) AS n FROM entry_chunks WHERE entry_id = ?').get(reply!.id) as { n: number }).n;
+    expect(chunks()).toBeGreaterThanOrEqual(3);
+
+    await waitForTurnEnd(t, sessionId, from);
+    expect(chunks()).toBe(0);
+    expect(db.prepare('SELECT text FROM messages WHERE id = ?').get(reply!.id)).toEqual({ text: words });
+  });
+
   it('keeps the conversation when the host is reopened on the same data directory', async () => {
     const first = await startHost();
     const { workspace, sessionId } = await launchWorkspace(first, ECHO);

@@ -1,6 +1,8 @@
 // `dspatch serve` killed with SIGKILL in the middle of a streamed reply, several times over: what a
 // client had received is in the database (events go out only after their transaction commits), the
-// database passes its integrity check, and the next host leaves no session generating.
+// database passes its integrity check, and the next host leaves no session generating. A reply's
+// streamed text is still in append-only chunks when the host dies; the next host folds them in, so
+// the reply reads exactly as it was committed: what the client had, plus what committed after it.
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -47,6 +49,8 @@ describe('a host killed mid-stream', () => {
     const dataDir = scratchDir('dspatch-it-killed-');
     const dir = workspaceDir(singleAgentYaml('killed-ws', 'echo', 'echo'));
     const words = Array.from({ length: 3000 }, (_, i) => `w${i}`).join(' ');
+    /** Each killed reply's text as committed: its row plus its chunks, read before any restart. */
+    const committed = new Map<string, string>();
 
     for (let round = 0; round < ROUNDS; round++) {
       const { child, url } = await serveProcess(dataDir);
@@ -77,10 +81,20 @@ describe('a host killed mid-stream', () => {
 
       const db = new Database(join(dataDir, 'dspatch.db'));
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const stored = db.prepare('SELECT text FROM messages WHERE id = ?').get(received!.id) as { text: string };
+      const stored = db
+        .prepare(
+          `SELECT text, (SELECT COUNT(*) FROM entry_chunks WHERE entry_id = m.id) AS chunks,
+                  text || COALESCE((SELECT group_concat(c.text, '' ORDER BY c.id) FROM entry_chunks c WHERE c.entry_id = m.id), '') AS committed
+             FROM messages m WHERE id = ?`,
+        )
+        .get(received!.id) as { text: string; chunks: number; committed: string };
       db.close();
-      expect(received?.kind === 'message' && stored.text.startsWith(received.text)).toBe(true);
-      expect(words.startsWith(stored.text)).toBe(true);
+      // Killed mid-stream: most of the reply is in chunks, not yet folded into its row.
+      expect(stored.chunks).toBeGreaterThan(0);
+      expect(stored.committed.length).toBeGreaterThan(stored.text.length);
+      expect(received?.kind === 'message' && stored.committed.startsWith(received.text)).toBe(true);
+      expect(words.startsWith(stored.committed)).toBe(true);
+      committed.set(received!.id, stored.committed);
     }
 
     // The next host takes over the folder and ends what the killed ones left running.
@@ -91,5 +105,13 @@ describe('a host killed mid-stream', () => {
     expect(sessions.map((session) => session.state)).toEqual(['stopped']);
     const { entries } = await t.host.call('sessions.open', { sessionId: sessions[0].id });
     expect(entries.filter((entry) => entry.kind === 'message' && entry.status === 'streaming')).toEqual([]);
+    const replies = entries.filter((entry) => committed.has(entry.id));
+    expect(replies.map((entry) => entry.kind === 'message' && [entry.text, entry.status])).toEqual(
+      [...committed.values()].map((text) => [text, 'cut']),
+    );
+    // Folded into the rows: nothing is left in chunks.
+    const db = t.host.services.store.db;
+    expect(db.prepare('SELECT COUNT(*) AS n FROM entry_chunks').get()).toEqual({ n: 0 });
+    for (const [id, text] of committed) expect(db.prepare('SELECT text FROM messages WHERE id = ?').get(id)).toEqual({ text });
   });
 });
