@@ -5,6 +5,8 @@ import { forgetAccessToken } from './api/access-token';
 import { ServicesProvider, useServices } from './app-context';
 import type { AppServices } from './app-context';
 import { ActivityPage } from './features/activity/activity-page';
+import { ExternalSessionPage } from './features/external/external-session-page';
+import { ExternalSessionsPage } from './features/external/external-sessions-page';
 import { InquiriesPage } from './features/inquiries/inquiries-page';
 import { NewWorkspacePage } from './features/new-workspace/new-workspace-page';
 import { SettingsPage } from './features/settings/settings-page';
@@ -102,6 +104,10 @@ function Page({ route }: { route: Route }) {
           sessionFocus={route.focus}
         />
       );
+    case 'external':
+      return <ExternalSessionsPage />;
+    case 'external-session':
+      return <ExternalSessionPage sessionId={route.sessionId} focus={route.focus} />;
     case 'new':
       return <NewWorkspacePage />;
     case 'inquiries':

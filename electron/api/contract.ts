@@ -2,6 +2,8 @@
 // events the host pushes. Both transports (Electron IPC, WebSocket) carry exactly this table.
 import { z } from 'zod';
 import type {
+  AcontextApiStatus,
+  AcontextOverview,
   AgentNode,
   ApiKeySummary,
   AppInfo,
@@ -125,6 +127,14 @@ export const requestSchemas = {
   }),
   /** Calls, errors and durations per tool, for one conversation or a whole workspace. */
   'tools.stats': z.union([z.object({ sessionId: id }).strict(), z.object({ workspaceId: id }).strict()]),
+
+  /** The Acontext-compatible API: where it is served; on desktop, its own listener's setting. */
+  'acontext.settings': z.object({}),
+  'acontext.updateSettings': z.object({ enabled: z.boolean().optional(), port: z.number().int().min(1024).max(65535).optional() }),
+  /** The API key (sk-ac-…) for agents outside the app; made on first use. */
+  'acontext.apiKey': z.object({}),
+  /** Spaces and sessions of the API, for "External sessions". */
+  'acontext.sessions': z.object({}),
 } as const;
 
 export type HostMethod = keyof typeof requestSchemas;
@@ -171,6 +181,10 @@ export interface HostResponses {
   'tasks.settings': TaskExtractionStatus;
   'tasks.updateSettings': TaskExtractionStatus;
   'tools.stats': ToolStats[];
+  'acontext.settings': AcontextApiStatus;
+  'acontext.updateSettings': AcontextApiStatus;
+  'acontext.apiKey': { apiKey: string };
+  'acontext.sessions': AcontextOverview;
 }
 
 export interface ValidationProblem {
@@ -198,7 +212,9 @@ export type HostEvent =
   | { type: 'workspaces.changed' }
   | { type: 'inquiry.updated'; inquiry: InquirySummary }
   | { type: 'log.appended'; entry: LogEntry }
-  | { type: 'task.updated'; board: TaskBoard };
+  | { type: 'task.updated'; board: TaskBoard }
+  /** An API session or space was created, deleted or moved: refetch acontext.sessions. */
+  | { type: 'acontext.changed' };
 
 export type { SessionState };
 

@@ -268,3 +268,33 @@ export interface ToolStats {
   lastError: { message: string; sessionId: string; activityId: string; at: number } | null;
   lastCall: { sessionId: string; activityId: string; at: number };
 }
+
+/** Where the Acontext-compatible API (/api/v1) is served, for Settings. */
+export interface AcontextApiStatus {
+  /** 'listener': the desktop app's own 127.0.0.1 listener, turned on here; 'app': served with the app on its port (browser mode). */
+  servedBy: 'listener' | 'app';
+  enabled: boolean;
+  /** The listener's port (desktop). */
+  port: number;
+  /** What clients set as ACONTEXT_BASE_URL, e.g. http://127.0.0.1:8029/api/v1; null while nothing serves it. */
+  baseUrl: string | null;
+  /** Why the listener is not serving although it is turned on (e.g. the port is taken). */
+  error: string | null;
+}
+
+/** The sessions agents outside the app keep through the Acontext API, and their spaces. */
+export interface AcontextOverview {
+  /** The pseudo-workspace that holds them: sessions.list, usage, tools.stats and logs take it. */
+  workspaceId: string;
+  spaces: { id: string; configs: Record<string, unknown> | null; createdAt: number }[];
+  sessions: {
+    sessionId: string;
+    /** null: in no space. */
+    spaceId: string | null;
+    title: string;
+    configs: Record<string, unknown> | null;
+    disableTaskTracking: boolean;
+    createdAt: number;
+    updatedAt: number;
+  }[];
+}

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { requestSchemas, type HostErrorPayload, type HostEvent, type HostMethod, type HostRequest, type HostResponses } from '../api/contract';
 import { Store } from '../store/store';
+import { AcontextService } from './acontext/acontext-service';
 import { claimDataDir } from './data-dir';
 import { HostError } from './errors';
 import { createLogger, type Logger } from './logger';
-import type { SecretCipher, Spawner } from './ports';
+import type { ApiListener, SecretCipher, Spawner } from './ports';
 import { Redactor } from './redactor';
 import { SecretService } from './secret-service';
 import { SessionService } from './session-service';
@@ -34,6 +35,8 @@ export interface HostOptions {
   holder?: string;
   /** The host's environment, read for DSPATCH_TASKS_* overrides; defaults to process.env. */
   env?: Record<string, string | undefined>;
+  /** Desktop: the Acontext API's own listener, opened when Settings turn it on (after `services.acontext.start()`). */
+  apiListener?: ApiListener;
 }
 
 export type Envelope = { ok: true; result: unknown } | { ok: false; error: HostErrorPayload };
@@ -47,6 +50,7 @@ export interface HostServices {
   templates: TemplateService;
   writer: SessionWriter;
   tasks: TaskService;
+  acontext: AcontextService;
   logger: Logger;
 }
 
@@ -117,6 +121,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     log: (entry) => writer.log({ ...entry, agentKey: null, source: 'tasks' }),
   });
   tasks.start();
+  const acontext = new AcontextService({ store, writer, tasks, cipher: options.cipher, redactor, logger, emit, listener: options.apiListener });
   const secretBackend = await options.cipher.describe();
 
   const ok = { ok: true } as const;
@@ -228,6 +233,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
       if ('sessionId' in r) return store.toolCalls.stats({ sessionId: sessions.get(r.sessionId).id });
       return store.toolCalls.stats({ workspaceId: r.workspaceId });
     },
+    'acontext.settings': () => acontext.status(),
+    'acontext.updateSettings': (r) => acontext.updateSettings(r),
+    'acontext.apiKey': async () => ({ apiKey: await acontext.apiKey() }),
+    'acontext.sessions': () => acontext.overview(),
   };
 
   async function call<M extends HostMethod>(method: M, request: HostRequest<M>): Promise<HostResponses[M]> {
@@ -243,7 +252,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
 
   let closed = false;
   return {
-    services: { store, workspaces, sessions, supervisor, secrets, templates, writer, tasks, logger },
+    services: { store, workspaces, sessions, supervisor, secrets, templates, writer, tasks, acontext, logger },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -264,6 +273,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async close() {
       if (closed) return;
       closed = true;
+      await acontext.close();
       tasks.close();
       await supervisor.stopAll();
       writer.close();

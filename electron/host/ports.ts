@@ -1,4 +1,4 @@
-// The host's two seams to its environment. `electron/platform` implements them with Electron
+// The host's seams to its environment. `electron/platform` implements them with Electron
 // (utilityProcess, safeStorage); `electron/serve` with plain Node (child_process.fork, AES-GCM file key).
 import type { Readable } from 'node:stream';
 import type { HostToAgent } from '../../agents/protocol';
@@ -35,4 +35,16 @@ export interface SecretCipher {
   encrypt(plain: string): Promise<Buffer>;
   /** Throws when the value cannot be decrypted (other machine, other key, corrupted). */
   decrypt(cipher: Buffer): Promise<string>;
+}
+
+/**
+ * The desktop app's own listener for the Acontext-compatible API (127.0.0.1 only), opened and closed
+ * as Settings say; electron/serve/acontext-http.ts implements it. Browser mode serves the API on the
+ * app's own port instead.
+ */
+export interface ApiListener {
+  /** Resolves to the base URL clients use; rejects with a message for the user (e.g. the port is taken). */
+  listen(port: number): Promise<string>;
+  /** Stops listening; does nothing when not listening. */
+  close(): Promise<void>;
 }

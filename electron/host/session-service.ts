@@ -4,6 +4,7 @@ import { newId } from '../../agents/protocol';
 import type { HostEvent } from '../api/contract';
 import type { InquirySummary, SessionSnapshot, SessionSummary, TimelineEntry } from '../api/types';
 import type { Store } from '../store/store';
+import { EXTERNAL_WORKSPACE_ID } from '../store/workspace-repo';
 import { HostError } from './errors';
 import type { SessionWriter } from './session-writer';
 import type { Supervisor } from './supervisor';
@@ -53,6 +54,9 @@ export class SessionService {
 
   async send(sessionId: string, text: string): Promise<{ turnId: string }> {
     const session = this.get(sessionId);
+    if (session.workspaceId === EXTERNAL_WORKSPACE_ID) {
+      throw new HostError('not_supported', 'This conversation belongs to an agent outside the app, which writes it through the Acontext API: it can be read here, not continued.');
+    }
     await this.#ensureRunning(session.workspaceId);
     const turnId = newId();
     const stored = this.writer.writeMessage({ sessionId, turnId, role: 'user', text, sender: null });
@@ -92,7 +96,8 @@ export class SessionService {
   }
 }
 
-function titleFrom(text: string): string {
+/** A conversation's title: the first line of its first message, cut to fit. */
+export function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > TITLE_LENGTH ? `${line.slice(0, TITLE_LENGTH - 1)}…` : line;
 }

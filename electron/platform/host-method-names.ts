@@ -44,6 +44,10 @@ export const HOST_METHOD_NAMES = [
   'tasks.settings',
   'tasks.updateSettings',
   'tools.stats',
+  'acontext.settings',
+  'acontext.updateSettings',
+  'acontext.apiKey',
+  'acontext.sessions',
 ] as const satisfies readonly HostMethod[];
 
 type MissingMethods = Exclude<HostMethod, (typeof HOST_METHOD_NAMES)[number]>;

@@ -1,4 +1,5 @@
-// Browser mode: serves the built renderer over HTTP and the HostApi over one WebSocket at /api.
+// Browser mode: serves the built renderer over HTTP, the HostApi over one WebSocket at /api, and the
+// Acontext-compatible API at /api/v1 (acontext-http.ts, with its own key instead of the token).
 // Every request passes the access policy first (Host, Origin, and for /api the token), before any
 // WebSocket handshake, so a caller without the token never gets a socket to send frames on. Every
 // socket and server error is handled: nothing a client sends can end the host.
@@ -12,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { Host } from '../host/host';
 import type { Logger } from '../host/logger';
 import { createAccessPolicy, parsePublicUrl, type Refusal } from './access-policy';
+import { API_V1, createAcontextHandler, isApiV1, sendRefusal } from './acontext-http';
 import { ApiSocket, MAX_FRAME_BYTES, serveClient } from './host-socket';
 
 /** The frame limits of /api, shared with the control socket. */
@@ -84,8 +86,18 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   // The handlers below are attached in the same turn as listening ends, before any request is read.
   const policy = createAccessPolicy({ bindHost: options.bindHost, port, token, publicUrl });
 
+  const acontext = createAcontextHandler(options.host);
+  options.host.services.acontext.servedAt(`${policy.origin}${API_V1}`);
+
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const { pathname, token: given } = parseTarget(request.url);
+    if (isApiV1(pathname)) {
+      // The Acontext API: the same Host allow-list, then its own key; it refuses any Origin itself.
+      const refusal = policy.checkRequest({ host: request.headers.host });
+      if (refusal) sendRefusal(response, refusal.status, refusal.reason);
+      else acontext(request, response, pathname, request.url?.split('?')[1] ?? '');
+      return;
+    }
     const refusal =
       policy.checkRequest(request.headers) ?? (pathname === API_PATH ? policy.checkToken(given) : null);
     if (refusal) {
@@ -146,6 +158,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     token,
     warning: policy.warning,
     async close() {
+      options.host.services.acontext.servedAt(null);
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       const closed = new Promise<void>((done) => server.close(() => done()));

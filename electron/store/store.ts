@@ -1,4 +1,5 @@
 // The store: one database, one repository per table group. Only the host holds one.
+import { AcontextRepo } from './acontext-repo';
 import { ConsentRepo } from './consent-repo';
 import { openDatabase, type Db } from './database';
 import { InquiryRepo } from './inquiry-repo';
@@ -22,6 +23,7 @@ export class Store {
   readonly consents: ConsentRepo;
   readonly tasks: TaskRepo;
   readonly toolCalls: ToolCallRepo;
+  readonly acontext: AcontextRepo;
 
   constructor(readonly db: Db) {
     this.workspaces = new WorkspaceRepo(db);
@@ -34,6 +36,7 @@ export class Store {
     this.consents = new ConsentRepo(db);
     this.tasks = new TaskRepo(db);
     this.toolCalls = new ToolCallRepo(db);
+    this.acontext = new AcontextRepo(db);
   }
 
   static open(dataDir: string): Store {

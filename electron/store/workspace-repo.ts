@@ -18,7 +18,14 @@ export interface RunRow {
   error: string | null;
 }
 
+/**
+ * The built-in pseudo-workspace that holds the sessions of agents outside the app (the Acontext API,
+ * migration 0006). It has no folder, so it is never listed or found as a workspace.
+ */
+export const EXTERNAL_WORKSPACE_ID = 'external';
+
 const WORKSPACE_COLUMNS = 'id, name, dir, created_at AS createdAt, updated_at AS updatedAt';
+const NOT_EXTERNAL = `id <> '${EXTERNAL_WORKSPACE_ID}'`;
 const RUN_COLUMNS =
   'id, workspace_id AS workspaceId, status, started_at AS startedAt, stopped_at AS stoppedAt, error';
 
@@ -26,11 +33,11 @@ export class WorkspaceRepo {
   constructor(private readonly db: Db) {}
 
   list(): WorkspaceRow[] {
-    return this.db.prepare(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces ORDER BY updated_at DESC`).all() as WorkspaceRow[];
+    return this.db.prepare(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE ${NOT_EXTERNAL} ORDER BY updated_at DESC`).all() as WorkspaceRow[];
   }
 
   get(id: string): WorkspaceRow | undefined {
-    return this.db.prepare(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE id = ?`).get(id) as WorkspaceRow | undefined;
+    return this.db.prepare(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE id = ? AND ${NOT_EXTERNAL}`).get(id) as WorkspaceRow | undefined;
   }
 
   findByDir(dir: string): WorkspaceRow | undefined {
@@ -38,7 +45,7 @@ export class WorkspaceRepo {
   }
 
   findByName(name: string): WorkspaceRow[] {
-    return this.db.prepare(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE name = ?`).all(name) as WorkspaceRow[];
+    return this.db.prepare(`SELECT ${WORKSPACE_COLUMNS} FROM workspaces WHERE name = ? AND ${NOT_EXTERNAL}`).all(name) as WorkspaceRow[];
   }
 
   insert(row: WorkspaceRow): void {

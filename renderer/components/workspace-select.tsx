@@ -1,4 +1,5 @@
 // The "All workspaces / one workspace" filter of the Activity and Usage pages.
+import type { ReactNode } from 'react';
 import type { WorkspaceSummary } from '../../electron/api/types';
 
 interface WorkspaceSelectProps {
@@ -6,9 +7,11 @@ interface WorkspaceSelectProps {
   /** null: all workspaces. */
   value: string | null;
   onChange: (workspaceId: string | null) => void;
+  /** More choices after the workspaces, as <option>s. */
+  children?: ReactNode;
 }
 
-export function WorkspaceSelect({ workspaces, value, onChange }: WorkspaceSelectProps) {
+export function WorkspaceSelect({ workspaces, value, onChange, children }: WorkspaceSelectProps) {
   return (
     <select
       className="input"
@@ -22,6 +25,7 @@ export function WorkspaceSelect({ workspaces, value, onChange }: WorkspaceSelect
           {workspace.name}
         </option>
       ))}
+      {children}
     </select>
   );
 }

@@ -58,9 +58,17 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** With a color scheme: taken in it, once the switch's CSS transitions have finished; then back to light. */
+export async function screenshot(page: Page, name: string, colorScheme?: 'light' | 'dark'): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  if (colorScheme) {
+    await page.emulateMedia({ colorScheme });
+    await page.evaluate(
+      'Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished)).then(() => true)',
+    );
+  }
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  if (colorScheme) await page.emulateMedia({ colorScheme: 'light' });
 }
 
 /** A workspace folder holding the given dspatch.workspace.yml. */

@@ -131,14 +131,8 @@ async function send(text: string): Promise<void> {
     .toBe(true);
 }
 
-/** A screenshot in the given color scheme, once the switch's CSS transitions have finished. */
-async function shoot(name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<void> {
-  await page.emulateMedia({ colorScheme });
-  await page.evaluate(
-    'Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished)).then(() => true)',
-  );
-  await screenshot(page, name);
-  await page.emulateMedia({ colorScheme: 'light' });
+function shoot(name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<void> {
+  return screenshot(page, name, colorScheme);
 }
 
 function task(panel: Locator, description: string): Locator {

@@ -14,6 +14,7 @@ import type {
   WorkspaceSummary,
 } from '../../electron/api/types';
 import { createHost, type Host } from '../../electron/host/host';
+import type { ApiListener } from '../../electron/host/ports';
 import { FileCipher } from '../../electron/serve/file-cipher';
 import { ForkSpawner } from '../../electron/serve/fork-spawner';
 import { agentCacheDir, repoRoot, tempDir } from './paths';
@@ -119,7 +120,7 @@ export function scratchDir(prefix = 'dspatch-it-'): string {
 }
 
 /** `env` is the host's environment (DSPATCH_TASKS_* overrides); by default an empty one, not the test runner's. */
-export async function startHost(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestHost> {
+export async function startHost(options: { dataDir?: string; env?: Record<string, string>; apiListener?: ApiListener } = {}): Promise<TestHost> {
   const dataDir = options.dataDir ?? scratchDir('dspatch-it-data-');
   const host = await createHost({
     dataDir,
@@ -130,6 +131,7 @@ export async function startHost(options: { dataDir?: string; env?: Record<string
     version: '0.0.0-test',
     agentCacheDir,
     env: options.env ?? {},
+    apiListener: options.apiListener,
   });
   const events = new EventLog();
   host.onEvent((event) => events.push(event));

@@ -27,9 +27,18 @@ interface SessionViewProps {
   /** From the session list, shown until the snapshot arrives. */
   summary: SessionSummary | null;
   runStatus: RunStatus | null;
+  /** Set for a conversation the app only shows (stored through the API): no composer, no run state, this note instead. */
+  readOnlyNote?: string;
 }
 
-export function SessionView({ sessionId, workspaceId, focus, summary, runStatus }: SessionViewProps) {
+export function SessionView({
+  sessionId,
+  workspaceId,
+  focus,
+  summary,
+  runStatus,
+  readOnlyNote,
+}: SessionViewProps) {
   const { client } = useServices();
   const store = useMemo(() => createSessionStore(client), [client]);
   useEffect(() => {
@@ -73,13 +82,13 @@ export function SessionView({ sessionId, workspaceId, focus, summary, runStatus 
   return (
     <div className="session-view" data-testid="session-view" data-session-id={sessionId} ref={viewRef}>
       <div className="session-header">
-        {session ? <StateDot state={session.state} /> : null}
+        {session && !readOnlyNote ? <StateDot state={session.state} /> : null}
         <span className="session-heading">{session?.title || 'Conversation'}</span>
         <span className="muted small">
           {session ? `${session.agentKey} · started ${formatTime(session.createdAt)}` : ''}
         </span>
         <span className="spacer" />
-        {session ? (
+        {session && !readOnlyNote ? (
           <span
             className={`state-text state-${session.state}`}
             data-testid="session-state"
@@ -130,7 +139,7 @@ export function SessionView({ sessionId, workspaceId, focus, summary, runStatus 
           {status === 'ready' ? <Timeline store={store} sessionState={state} /> : null}
 
           <div className="session-status" aria-live="polite">
-            {state === 'generating' ? (
+            {readOnlyNote ? null : state === 'generating' ? (
               <span className="working" data-testid="working-indicator">
                 <span className="working-dots" aria-hidden="true">
                   <i />
@@ -144,11 +153,17 @@ export function SessionView({ sessionId, workspaceId, focus, summary, runStatus 
             ) : null}
           </div>
 
-          <Composer
-            mode={mode}
-            onSend={(text) => store.getState().send(text)}
-            onStop={() => store.getState().interrupt()}
-          />
+          {readOnlyNote ? (
+            <p className="read-only-note" data-testid="read-only-note">
+              {readOnlyNote}
+            </p>
+          ) : (
+            <Composer
+              mode={mode}
+              onSend={(text) => store.getState().send(text)}
+              onStop={() => store.getState().interrupt()}
+            />
+          )}
         </div>
         {panelOpen ? (
           <TasksPanel

@@ -1,11 +1,12 @@
 import { useClient } from '../../app-context';
 import { useHostQuery } from '../../components/use-host-query';
+import { AcontextSection } from './acontext-section';
 import { ApiKeysSection } from './api-keys-section';
 import { AppInfoSection } from './app-info-section';
 import { TasksSection } from './tasks-section';
 import { TemplatesSection } from './templates-section';
 
-/** `section`: the part of the page a link pointed at (`#/settings/tasks`). */
+/** `section`: the part of the page a link pointed at (`#/settings/tasks`, `#/settings/acontext`). */
 export function SettingsPage({ section }: { section: string | null }) {
   const client = useClient();
   // One list for the page: a key saved above shows in the Tasks key picker at once.
@@ -16,12 +17,14 @@ export function SettingsPage({ section }: { section: string | null }) {
         <div>
           <h1>Settings</h1>
           <p className="page-subtitle">
-            Saved API keys, task extraction, agent templates and where dspatch keeps its data.
+            Saved API keys, task extraction, the Acontext API for your own agents, agent templates and where
+            dspatch keeps its data.
           </p>
         </div>
       </header>
       <ApiKeysSection keys={apiKeys} />
       <TasksSection apiKeys={apiKeys} focused={section === 'tasks'} />
+      <AcontextSection focused={section === 'acontext'} />
       <TemplatesSection />
       <AppInfoSection />
     </div>

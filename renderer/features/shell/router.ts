@@ -5,6 +5,9 @@ import { useSyncExternalStore } from 'react';
 export type WorkspaceTab = 'overview' | 'secrets' | 'config' | 'tasks' | 'tools';
 const WORKSPACE_TABS: readonly WorkspaceTab[] = ['overview', 'secrets', 'config', 'tasks', 'tools'];
 
+/** The host's pseudo-workspace of the sessions stored through the Acontext API (electron/store/workspace-repo.ts). */
+export const EXTERNAL_WORKSPACE_ID = 'external';
+
 /** What a conversation link points at inside the conversation: one timeline entry, or a task's messages. */
 export type SessionFocus = { kind: 'entry' | 'task'; id: string };
 
@@ -17,6 +20,8 @@ export type Route =
       focusKey: string | null;
     }
   | { page: 'session'; workspaceId: string; sessionId: string; focus: SessionFocus | null }
+  | { page: 'external' }
+  | { page: 'external-session'; sessionId: string; focus: SessionFocus | null }
   | { page: 'new' }
   | { page: 'inquiries' }
   | { page: 'activity' }
@@ -39,6 +44,10 @@ export function parseRoute(hash: string): Route {
       return { page: 'usage' };
     case 'settings':
       return { page: 'settings', section: parts[1] ?? null };
+    case 'external':
+      return parts[1]
+        ? { page: 'external-session', sessionId: parts[1], focus: sessionFocus(params) }
+        : { page: 'external' };
     case 'workspaces': {
       const workspaceId = parts[1];
       if (!workspaceId) return { page: 'workspaces' };
@@ -70,6 +79,14 @@ function safeDecode(part: string): string {
 
 const enc = encodeURIComponent;
 
+function focusQuery(focus: SessionFocus | undefined): string {
+  return focus ? `?${focus.kind}=${enc(focus.id)}` : '';
+}
+
+function externalSession(sessionId: string, focus?: SessionFocus): string {
+  return `#/external/${enc(sessionId)}${focusQuery(focus)}`;
+}
+
 export const paths = {
   workspaces: () => '#/workspaces',
   workspace: (workspaceId: string) => `#/workspaces/${enc(workspaceId)}`,
@@ -78,13 +95,18 @@ export const paths = {
   config: (workspaceId: string) => `#/workspaces/${enc(workspaceId)}/config`,
   tasks: (workspaceId: string) => `#/workspaces/${enc(workspaceId)}/tasks`,
   tools: (workspaceId: string) => `#/workspaces/${enc(workspaceId)}/tools`,
+  // External sessions have no workspace page: their links (e.g. from a Tools table) lead to their own.
   session: (workspaceId: string, sessionId: string, focus?: SessionFocus) =>
-    `#/workspaces/${enc(workspaceId)}/sessions/${enc(sessionId)}${focus ? `?${focus.kind}=${enc(focus.id)}` : ''}`,
+    workspaceId === EXTERNAL_WORKSPACE_ID
+      ? externalSession(sessionId, focus)
+      : `#/workspaces/${enc(workspaceId)}/sessions/${enc(sessionId)}${focusQuery(focus)}`,
+  externalSessions: () => '#/external',
+  externalSession,
   newWorkspace: () => '#/new',
   inquiries: () => '#/inquiries',
   activity: () => '#/activity',
   usage: () => '#/usage',
-  settings: (section?: 'tasks') => `#/settings${section ? `/${section}` : ''}`,
+  settings: (section?: 'tasks' | 'acontext') => `#/settings${section ? `/${section}` : ''}`,
 };
 
 export function navigate(hash: string): void {

@@ -22,6 +22,13 @@ const ITEMS: NavItem[] = [
     active: (r) => r.page === 'workspaces' || r.page === 'workspace' || r.page === 'session',
   },
   {
+    id: 'external',
+    label: 'External sessions',
+    href: paths.externalSessions(),
+    icon: '⇄',
+    active: (r) => r.page === 'external' || r.page === 'external-session',
+  },
+  {
     id: 'inquiries',
     label: 'Inquiries',
     href: paths.inquiries(),

@@ -2,8 +2,9 @@
 // the order the host sent them, and each carries the whole board, so the last one to arrive is the
 // newest: no merging. The host announces a board when a pass starts or ends, not when a message
 // joins the queue, so a finished message reloads its board (the waiting count). After a reconnect
-// every board is loaded again (events may have been missed).
-import { useCallback, useEffect, useState } from 'react';
+// every board is loaded again (events may have been missed). A list that grows (rows scrolled into
+// view) loads only the boards it did not have: the others are kept live by the events.
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TaskBoard } from '../../../electron/api/types';
 import { errorMessage } from '../../api/host-call-error';
 import { useClient } from '../../app-context';
@@ -26,22 +27,29 @@ export function useTaskBoards(sessionIds: readonly string[]): TaskBoards {
     [],
   );
   const key = sessionIds.join(',');
+  // Asked for and not failed, across changes of the list. An answer that arrives after its id left
+  // the list (or the view went away) only adds a board nobody reads.
+  const requested = useRef(new Set<string>());
 
   useEffect(() => {
     const ids = new Set(key ? key.split(',') : []);
-    let cancelled = false;
-    const loadOne = (sessionId: string) =>
+    for (const sessionId of requested.current) if (!ids.has(sessionId)) requested.current.delete(sessionId);
+    const loadOne = (sessionId: string) => {
+      requested.current.add(sessionId);
       client
         .call('tasks.board', { sessionId })
-        .then((board) => {
-          if (!cancelled) put(board);
-        })
+        .then(put)
         .catch((err: unknown) => {
-          if (!cancelled) setError(errorMessage(err));
+          requested.current.delete(sessionId);
+          setError(errorMessage(err));
         });
-    const load = () => ids.forEach(loadOne);
+    };
+    const load = (all: boolean) =>
+      ids.forEach((sessionId) => {
+        if (all || !requested.current.has(sessionId)) loadOne(sessionId);
+      });
     setError(null);
-    load();
+    load(false);
     const offEvent = client.onEvent((event) => {
       if (event.type === 'task.updated' && ids.has(event.board.sessionId)) put(event.board);
       if (event.type === 'session.event' && ids.has(event.sessionId) && event.change.type === 'entry') {
@@ -50,10 +58,9 @@ export function useTaskBoards(sessionIds: readonly string[]): TaskBoards {
       }
     });
     const offConnection = client.onConnectionChange?.((connected) => {
-      if (connected) load();
+      if (connected) load(true);
     });
     return () => {
-      cancelled = true;
       offEvent();
       offConnection?.();
     };

@@ -9,6 +9,7 @@ import { ErrorBanner } from '../../components/error-banner';
 import { formatCompact, formatNumber, formatTime } from '../../components/format';
 import { useHostQuery } from '../../components/use-host-query';
 import { WorkspaceSelect } from '../../components/workspace-select';
+import { EXTERNAL_WORKSPACE_ID } from '../shell/router';
 
 const RECENT_LIMIT = 200;
 
@@ -33,7 +34,10 @@ export function UsagePage() {
           <p className="page-subtitle">Tokens your agents used, per model and per call.</p>
         </div>
         <div className="header-actions">
-          <WorkspaceSelect workspaces={list} value={workspaceId} onChange={setWorkspaceId} />
+          <WorkspaceSelect workspaces={list} value={workspaceId} onChange={setWorkspaceId}>
+            {/* The sessions stored through the Acontext API: not a workspace of the list, counted all the same. */}
+            <option value={EXTERNAL_WORKSPACE_ID}>External sessions</option>
+          </WorkspaceSelect>
           <button
             type="button"
             className="btn"
