@@ -6,16 +6,20 @@ import type { BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { createHost } from './host/host';
 import type { Host } from './host/host';
+import { logsDirOf } from './host/logger';
 import { registerAppScheme, serveAppProtocol } from './platform/app-protocol';
 import { createIpcRouter } from './platform/ipc-router';
 import type { IpcRouter } from './platform/ipc-router';
 import { consoleLogger } from './platform/logger';
 import { createMainWindow } from './platform/main-window';
+import { installAppMenu } from './platform/menu';
 import { SafeStorageCipher } from './platform/safe-storage-cipher';
 import { nodeVersionProblem } from './platform/runtime-check';
-import { installSecurityHandlers } from './platform/security';
+import { APP_ENTRY_URL, installSecurityHandlers, trustDevServer } from './platform/security';
 import { closeWithTimeout } from './platform/shutdown';
 import { UtilitySpawner } from './platform/utility-spawner';
+import { windowStateFile } from './platform/window-state';
+import { createApiListener } from './serve/acontext-http';
 import { startControlServer } from './serve/host-socket';
 import type { ControlServer } from './serve/host-socket';
 
@@ -26,6 +30,8 @@ const HOST_CLOSE_TIMEOUT_MS = 5_000;
 const here = import.meta.dirname;
 const PRELOAD_PATH = join(here, '..', 'preload', 'preload.cjs');
 const RENDERER_DIR = join(here, '..', 'renderer');
+/** `npm run dev`: electron-vite serves the renderer with hot reload at this URL. Never when packaged. */
+const DEV_RENDERER_URL = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 
 const windows = new Set<BrowserWindow>();
 let host: Host | null = null;
@@ -34,7 +40,10 @@ let router: IpcRouter | null = null;
 let shutdown: 'running' | 'closing' | 'closed' = 'running';
 
 function openWindow(): BrowserWindow {
-  const win = createMainWindow(PRELOAD_PATH, log);
+  const win = createMainWindow(PRELOAD_PATH, log, {
+    pageUrl: DEV_RENDERER_URL ?? APP_ENTRY_URL,
+    stateFile: windowStateFile(app.getPath('userData')),
+  });
   windows.add(win);
   win.on('closed', () => windows.delete(win));
   return win;
@@ -62,8 +71,19 @@ function appRootDir(): string {
 async function start(): Promise<void> {
   installSecurityHandlers(log);
   serveAppProtocol(RENDERER_DIR);
+  if (DEV_RENDERER_URL) trustDevServer(DEV_RENDERER_URL);
 
   const dataDir = app.getPath('userData');
+  installAppMenu(
+    {
+      isDev: !app.isPackaged,
+      appName: app.getName(),
+      dataDir,
+      logsDir: logsDirOf(dataDir),
+      platform: process.platform,
+    },
+    log,
+  );
   host = await createHost({
     dataDir,
     appRoot: appRootDir(),
@@ -71,6 +91,8 @@ async function start(): Promise<void> {
     spawner: new UtilitySpawner(log),
     cipher: new SafeStorageCipher(safeStorage),
     version: app.getVersion(),
+    // The Acontext API's own 127.0.0.1 listener, opened when Settings turn it on.
+    apiListener: createApiListener(() => host),
     pickDirectory: async (title) => {
       const [win] = windows;
       const options = { title, properties: ['openDirectory', 'createDirectory'] as ('openDirectory' | 'createDirectory')[] };
@@ -78,6 +100,7 @@ async function start(): Promise<void> {
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
   });
+  await host.services.acontext.start();
   router = createIpcRouter({ host, windows: () => [...windows], log });
   // The CLI on this data folder goes through this host instead of opening the database beside it.
   control = await startControlServer(host, dataDir).catch((error: unknown) => {

@@ -6,8 +6,13 @@ import type { Redactor } from './redactor';
 
 export type { Logger };
 
+/** Where the host log lives; the desktop app's Help menu opens it. */
+export function logsDirOf(dataDir: string): string {
+  return join(dataDir, 'logs');
+}
+
 export function createLogger(dataDir: string, redactor: Redactor): Logger {
-  const dir = join(dataDir, 'logs');
+  const dir = logsDirOf(dataDir);
   preparePrivateDir(dir);
   const file = join(dir, 'host.log');
   preparePrivateFile(file);

@@ -21,21 +21,45 @@ function parse(url: unknown): URL | null {
   }
 }
 
+/** The electron-vite dev server's origin under `npm run dev`; null otherwise (always when packaged). */
+let devServerOrigin: string | null = null;
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
 /**
- * True only for `app://dspatch/...`: exact scheme and host, no port, no credentials. Hosts are compared
- * exactly (no case folding, no suffix matching), so `app://dspatch.evil`, `app://evil/dspatch` and
- * `app://x@dspatch` are all refused.
+ * `npm run dev` only: the renderer then comes from electron-vite's dev server (hot reload), so that
+ * page is ours too. Only an http(s) origin on this machine is accepted; main.ts never calls this when
+ * packaged.
+ */
+export function trustDevServer(url: string): void {
+  const parsed = parse(url);
+  if (
+    !parsed ||
+    (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+    !LOOPBACK_HOSTS.has(parsed.hostname) ||
+    parsed.username !== '' ||
+    parsed.password !== ''
+  ) {
+    throw new Error(`Refusing to trust a renderer dev server that is not on this machine: ${url}`);
+  }
+  devServerOrigin = parsed.origin;
+}
+
+/**
+ * True only for our pages: `app://dspatch/...` (exact scheme and host, no port, no credentials), or
+ * the dev server's exact origin once trustDevServer() named it. Hosts are compared exactly (no case
+ * folding, no suffix matching), so `app://dspatch.evil`, `app://evil/dspatch` and `app://x@dspatch`
+ * are all refused.
  */
 export function isAppUrl(url: unknown): boolean {
   const parsed = parse(url);
+  if (parsed === null || parsed.username !== '' || parsed.password !== '') return false;
+  if (devServerOrigin !== null && parsed.origin === devServerOrigin) return true;
   return (
-    parsed !== null &&
     parsed.protocol === `${APP_SCHEME}:` &&
     parsed.host === APP_HOST &&
     parsed.hostname === APP_HOST &&
-    parsed.port === '' &&
-    parsed.username === '' &&
-    parsed.password === ''
+    parsed.port === ''
   );
 }
 

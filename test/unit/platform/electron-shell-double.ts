@@ -1,10 +1,25 @@
 // A small stand-in for the parts of 'electron' the shell modules use (ipcMain, ipcRenderer,
-// contextBridge, utilityProcess, protocol, app, session, shell, BrowserWindow). Tests install it with
+// contextBridge, utilityProcess, protocol, app, session, shell, screen, Menu, BrowserWindow). Tests
+// install it with
 //   vi.mock('electron', async () => (await import('./electron-shell-double')).electronShellModule)
 // and inspect the same singleton through `shell`. Call `resetElectronShell()` in beforeEach.
+// The members platform code calls are checked against Electron's own declarations at the end of
+// this file, so a double that drifts from electron.d.ts fails the typecheck.
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { vi } from 'vitest';
+import type {
+  App,
+  BrowserWindow,
+  Display,
+  Menu,
+  MenuItem,
+  MenuItemConstructorOptions,
+  Rectangle,
+  Screen,
+  Shell,
+  WebContents,
+} from 'electron';
 
 type Handler = (event: unknown, ...args: unknown[]) => unknown;
 
@@ -57,13 +72,26 @@ export class FakeBrowserWindow extends EventEmitter {
   readonly webContents: FakeWebContents;
   destroyed = false;
   visible = false;
-  readonly show = vi.fn(() => (this.visible = true));
+  minimized = false;
+  maximized = false;
+  /** The bounds the window has when neither maximized nor minimized. */
+  normalBounds: Rectangle;
+  readonly show = vi.fn(() => {
+    this.visible = true;
+  });
   readonly focus = vi.fn();
-  readonly restore = vi.fn();
+  readonly restore = vi.fn(() => {
+    this.minimized = false;
+  });
+  readonly maximize = vi.fn(() => {
+    this.maximized = true;
+  });
 
   constructor(public readonly options: Record<string, unknown> = {}) {
     super();
     this.webContents = new FakeWebContents();
+    const { x, y, width, height } = options as Partial<Rectangle>;
+    this.normalBounds = { x: x ?? 100, y: y ?? 80, width: width ?? 800, height: height ?? 600 };
     FakeBrowserWindow.instances.push(this);
   }
   loadURL(url: string): Promise<void> {
@@ -73,7 +101,13 @@ export class FakeBrowserWindow extends EventEmitter {
     return this.destroyed;
   }
   isMinimized(): boolean {
-    return false;
+    return this.minimized;
+  }
+  isMaximized(): boolean {
+    return this.maximized;
+  }
+  getNormalBounds(): Rectangle {
+    return { ...this.normalBounds };
   }
   static getAllWindows(): FakeBrowserWindow[] {
     return FakeBrowserWindow.instances.filter((win) => !win.destroyed);
@@ -86,6 +120,36 @@ export class FakeUtilityProcess extends EventEmitter {
   readonly stderr = new PassThrough();
   readonly postMessage = vi.fn<(message: unknown) => void>();
   readonly kill = vi.fn(() => true);
+}
+
+/** What Menu.buildFromTemplate returns here: the template it was given. */
+export interface FakeMenu {
+  template: (MenuItemConstructorOptions | MenuItem)[];
+}
+
+/** A display with just the fields platform code reads; the rest of Display is filled with zeros. */
+export function fakeDisplay(workArea: Rectangle): Display {
+  return {
+    accelerometerSupport: 'unknown',
+    bounds: workArea,
+    colorDepth: 24,
+    colorSpace: 'srgb',
+    depthPerComponent: 8,
+    detected: true,
+    displayFrequency: 60,
+    id: workArea.x * 10_000 + workArea.y,
+    internal: false,
+    label: 'fake',
+    maximumCursorSize: { width: 0, height: 0 },
+    monochrome: false,
+    nativeOrigin: { x: workArea.x, y: workArea.y },
+    rotation: 0,
+    scaleFactor: 1,
+    size: { width: workArea.width, height: workArea.height },
+    touchSupport: 'unknown',
+    workArea,
+    workAreaSize: { width: workArea.width, height: workArea.height },
+  };
 }
 
 class FakeSession {
@@ -112,12 +176,16 @@ function createShell() {
     getAppPath: vi.fn(() => '/app'),
     getVersion: vi.fn(() => '0.1.0'),
     whenReady: vi.fn(() => Promise.resolve()),
-    requestSingleInstanceLock: vi.fn(() => true),
+    getName: vi.fn(() => 'dspatch'),
+    requestSingleInstanceLock: vi.fn((_additionalData?: Record<string, unknown>) => true),
     enableSandbox: vi.fn(),
     setAppUserModelId: vi.fn(),
+    setAboutPanelOptions: vi.fn(),
+    showAboutPanel: vi.fn(),
     quit: vi.fn(),
     exit: vi.fn(),
   });
+  const applicationMenu: { current: FakeMenu | null } = { current: null };
   return {
     ipcHandlers,
     protocolHandlers,
@@ -147,7 +215,23 @@ function createShell() {
         protocolHandlers.set(scheme, handler);
       }),
     },
-    shell: { openExternal: vi.fn(async (_url: string) => undefined) },
+    shell: {
+      openExternal: vi.fn(async (_url: string) => undefined),
+      /** Resolves '' (success) like Electron's; set `mockResolvedValueOnce('…')` for a failure. */
+      openPath: vi.fn(async (_path: string) => ''),
+    },
+    screen: {
+      getAllDisplays: vi.fn(() => [fakeDisplay({ x: 0, y: 0, width: 1920, height: 1050 })]),
+    },
+    applicationMenu,
+    Menu: {
+      buildFromTemplate: vi.fn((template: (MenuItemConstructorOptions | MenuItem)[]): FakeMenu => ({
+        template,
+      })),
+      setApplicationMenu: vi.fn((menu: FakeMenu | null) => {
+        applicationMenu.current = menu;
+      }),
+    },
     app,
     dialog: { showErrorBox: vi.fn() },
     safeStorage: { isEncryptionAvailable: vi.fn(() => true) },
@@ -167,6 +251,7 @@ export function resetElectronShell(): void {
   shell.ipcRenderer.removeAllListeners();
   shell.app.removeAllListeners();
   shell.app.isPackaged = false;
+  shell.applicationMenu.current = null;
   vi.clearAllMocks();
   FakeBrowserWindow.instances = [];
 }
@@ -185,6 +270,8 @@ export const electronShellModule = {
   contextBridge: shell.contextBridge,
   protocol: shell.protocol,
   shell: shell.shell,
+  screen: shell.screen,
+  Menu: shell.Menu,
   app: shell.app,
   dialog: shell.dialog,
   safeStorage: shell.safeStorage,
@@ -199,3 +286,48 @@ export const electronShellModule = {
   },
   BrowserWindow: FakeBrowserWindow,
 };
+
+// Shape checks against electron.d.ts (compile time only). Each fake must be assignable to Electron's
+// declaration of the members platform code uses; `Conforms` fails the typecheck when one drifts.
+type Conforms<Fake extends Real, Real> = [Fake, Real];
+export type ElectronShapeChecks = [
+  Conforms<
+    typeof shell.app,
+    Pick<
+      App,
+      | 'isPackaged'
+      | 'getPath'
+      | 'getAppPath'
+      | 'getVersion'
+      | 'getName'
+      | 'whenReady'
+      | 'requestSingleInstanceLock'
+      | 'enableSandbox'
+      | 'setAppUserModelId'
+      | 'setAboutPanelOptions'
+      | 'showAboutPanel'
+      | 'quit'
+      | 'exit'
+    >
+  >,
+  Conforms<typeof shell.shell, Pick<Shell, 'openExternal' | 'openPath'>>,
+  Conforms<typeof shell.screen, Pick<Screen, 'getAllDisplays'>>,
+  // The fake menu stands in for a Menu object, so compare the parameters, not the Menu type itself.
+  Conforms<Parameters<typeof Menu.buildFromTemplate>, Parameters<typeof shell.Menu.buildFromTemplate>>,
+  Conforms<
+    FakeBrowserWindow,
+    Pick<
+      BrowserWindow,
+      | 'show'
+      | 'focus'
+      | 'restore'
+      | 'maximize'
+      | 'isDestroyed'
+      | 'isMinimized'
+      | 'isMaximized'
+      | 'getNormalBounds'
+      | 'loadURL'
+    >
+  >,
+  Conforms<FakeWebContents, Pick<WebContents, 'id' | 'getURL' | 'isDestroyed' | 'loadURL'>>,
+];

@@ -1,5 +1,6 @@
 // The composition root, wired against the electron double and a fake host: what happens before ready,
 // what createHost receives, the window, and the bounded shutdown on quit.
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Host, HostOptions } from '../../../electron/host/host';
 import { SafeStorageCipher } from '../../../electron/platform/safe-storage-cipher';
@@ -10,12 +11,16 @@ vi.mock('electron', async () => (await import('./electron-shell-double')).electr
 
 const hostState = vi.hoisted(() => ({
   options: [] as unknown[],
+  /** requestSingleInstanceLock calls made before createHost ran. */
+  locksBeforeHost: -1,
   closed: 0,
   releaseClose: null as (() => void) | null,
 }));
 
 vi.mock('../../../electron/host/host', () => ({
   createHost: async (options: unknown): Promise<Host> => {
+    const { shell: electron } = await import('./electron-shell-double');
+    hostState.locksBeforeHost = electron.app.requestSingleInstanceLock.mock.calls.length;
     hostState.options.push(options);
     const host = {
       handle: async () => ({ ok: true, result: null }),
@@ -25,8 +30,9 @@ vi.mock('../../../electron/host/host', () => ({
           hostState.closed += 1;
           hostState.releaseClose = resolve;
         }),
+      services: { acontext: { start: async () => undefined } },
     };
-    // Only what main.ts uses; the real Host also has call() and services.
+    // Only what main.ts uses; the real Host also has call() and the other services.
     return host as unknown as Host;
   },
 }));
@@ -40,6 +46,8 @@ let beforeReady: {
   scheme: unknown[][];
   userModelId: unknown[][];
 };
+// Calls made while starting (after ready), recorded the same way.
+let started: { aboutPanel: number; displays: number };
 
 beforeAll(async () => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -58,6 +66,10 @@ beforeAll(async () => {
     userModelId: shell.app.setAppUserModelId.mock.calls,
   };
   await flush();
+  started = {
+    aboutPanel: shell.app.setAboutPanelOptions.mock.calls.length,
+    displays: shell.screen.getAllDisplays.mock.calls.length,
+  };
 });
 
 describe('electron/main.ts', () => {
@@ -70,6 +82,10 @@ describe('electron/main.ts', () => {
     expect(beforeReady.userModelId).toEqual([['dev.dspatch.desktop']]);
   });
 
+  it('holds the single-instance lock before the host claims the data folder', () => {
+    expect(hostState.locksBeforeHost).toBe(1);
+  });
+
   it('creates the host in desktop mode with the Electron seams', () => {
     expect(hostState.options).toHaveLength(1);
     const options = hostState.options[0] as HostOptions;
@@ -78,6 +94,8 @@ describe('electron/main.ts', () => {
     expect(options.appRoot).toBe('/app');
     expect(options.version).toBe('0.1.0');
     expect(options.spawner).toBeInstanceOf(UtilitySpawner);
+    // The Acontext API's own listener, opened only when Settings turn it on.
+    expect(options.apiListener).toMatchObject({ listen: expect.any(Function), close: expect.any(Function) });
     expect(options.cipher).toBeInstanceOf(SafeStorageCipher);
   });
 
@@ -92,11 +110,37 @@ describe('electron/main.ts', () => {
     expect(prefs.sandbox).toBe(true);
   });
 
-  it('focuses the existing window when a second instance starts', () => {
+  it('restores and focuses the existing window when a second instance starts', () => {
     const win = FakeBrowserWindow.instances[0]!;
+    win.minimized = true;
     shell.app.emit('second-instance');
-    expect(win.focus).toHaveBeenCalled();
+    expect(win.restore).toHaveBeenCalledTimes(1);
+    expect(win.focus).toHaveBeenCalledTimes(1);
     expect(FakeBrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('installs the application menu, with DevTools (unpackaged) and the data and logs folders', () => {
+    const template = shell.applicationMenu.current?.template ?? [];
+    const view = template.find((menu) => menu.label === 'View')?.submenu as { role?: string }[];
+    expect(view.map((entry) => entry.role)).toContain('toggleDevTools');
+    const help = template.find((menu) => menu.role === 'help')?.submenu as {
+      label?: string;
+      click?: () => void;
+    }[];
+    help.find((entry) => entry.label === 'Open Data Folder')?.click?.();
+    help.find((entry) => entry.label === 'Open Logs Folder')?.click?.();
+    expect(shell.shell.openPath.mock.calls).toEqual([
+      ['/tmp/dspatch-user-data'],
+      [join('/tmp/dspatch-user-data', 'logs')],
+    ]);
+    expect(started.aboutPanel).toBe(1);
+  });
+
+  it("tracks the window's size and position, restoring them only onto a current display", () => {
+    expect(started.displays).toBe(1); // to check that saved bounds are still on a display
+    const win = FakeBrowserWindow.instances[0]!;
+    expect(win.listenerCount('close')).toBeGreaterThan(0);
+    expect(win.listenerCount('move')).toBe(1);
   });
 
   it('closes the host before quitting, once, then quits', async () => {

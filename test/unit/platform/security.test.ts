@@ -7,6 +7,7 @@ import {
   isAppUrl,
   isSafeExternalUrl,
 } from '../../../electron/platform/security';
+import type * as Security from '../../../electron/platform/security';
 import { FakeWebContents, resetElectronShell, shell } from './electron-shell-double';
 
 vi.mock('electron', async () => (await import('./electron-shell-double')).electronShellModule);
@@ -162,5 +163,48 @@ describe('permissions', () => {
     shell.app.emit('web-contents-created', {}, contents);
     expect(contents.windowOpenHandler).not.toBeNull();
     expect(contents.emitCancellable('will-navigate', { url: 'https://evil.example/' })).toBe(true);
+  });
+});
+
+describe('trustDevServer (npm run dev)', () => {
+  // Each test gets a fresh module: the trusted dev origin is module state.
+  async function freshSecurity(): Promise<typeof Security> {
+    vi.resetModules();
+    return import('../../../electron/platform/security');
+  }
+
+  it('trusts nothing but app://dspatch until told', async () => {
+    const security = await freshSecurity();
+    expect(security.isAppUrl('http://localhost:5173/')).toBe(false);
+  });
+
+  it("trusts the dev server's exact origin, and still app://dspatch", async () => {
+    const security = await freshSecurity();
+    security.trustDevServer('http://localhost:5173');
+    expect(security.isAppUrl('http://localhost:5173/')).toBe(true);
+    expect(security.isAppUrl('http://localhost:5173/src/main.tsx?t=1')).toBe(true);
+    expect(security.isAppUrl('app://dspatch/index.html')).toBe(true);
+    for (const url of [
+      'http://localhost:5174/',
+      'https://localhost:5173/',
+      'http://127.0.0.1:5173/',
+      'http://user@localhost:5173/',
+      'http://localhost.evil.example:5173/',
+      'app://evil/',
+    ]) {
+      expect(security.isAppUrl(url), url).toBe(false);
+    }
+  });
+
+  it.each([
+    'https://example.com:5173',
+    'http://192.168.1.5:5173',
+    'file:///tmp/index.html',
+    'http://u:p@localhost:5173',
+    'nonsense',
+  ])('refuses to trust %s, which is not a dev server on this machine', async (url) => {
+    const security = await freshSecurity();
+    expect(() => security.trustDevServer(url)).toThrow(/not on this machine/);
+    expect(security.isAppUrl(url)).toBe(false);
   });
 });
