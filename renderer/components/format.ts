@@ -12,13 +12,46 @@ export function formatCompact(value: number): string {
   return `${(value / 1_000_000).toFixed(value < 10_000_000 ? 1 : 0)}M`;
 }
 
+// Intl formatters are costly to create: a timeline formats a time per row.
+const timeOfDay = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+const dayAndTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+
+function isToday(date: Date): boolean {
+  const today = new Date();
+  return (
+    date.getDate() === today.getDate() &&
+    date.getMonth() === today.getMonth() &&
+    date.getFullYear() === today.getFullYear()
+  );
+}
+
 export function formatTime(ms: number): string {
   const date = new Date(ms);
-  const today = new Date();
-  const sameDay = date.toDateString() === today.toDateString();
-  return sameDay
-    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
-    : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return isToday(date) ? timeOfDay.format(date) : dayAndTime.format(date);
+}
+
+/** Weekday, date and time to the second: for a tooltip. */
+export function formatFullTime(ms: number): string {
+  return fullDate.format(ms);
+}
+
+/** 40 → < 0.1 s, 850 → 0.9 s, 12400 → 12 s, 125000 → 2 min 5 s */
+export function formatDuration(ms: number): string {
+  if (ms < 100) return '< 0.1 s';
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 export function timeAgo(ms: number, now = Date.now()): string {

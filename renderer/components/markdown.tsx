@@ -1,38 +1,94 @@
-// Markdown for agent text and inquiries. react-markdown renders no raw HTML, and its default
-// URL transform drops javascript: and other unsafe links. Links open outside the app.
-import { memo } from 'react';
-import Markdown from 'react-markdown';
-import type { Components } from 'react-markdown';
+// Markdown for agent text, inquiries and template READMEs, rendered to HTML by markdown-render.ts
+// (escaped and filtered there) and set as innerHTML: far cheaper than one React element per
+// highlighted token. Finished text is highlighted off the critical path and its HTML cached by
+// text, so a row scrolled back into view is not parsed again. The code blocks' Copy buttons are
+// plain HTML; one click handler on the container serves them.
+import { memo, useEffect, useReducer } from 'react';
+import type { MouseEvent } from 'react';
+import { copyText } from './copy-button';
+import { COPIED_ICON, COPY_ICON } from './copy-icons';
+import { LruCache } from './lru-cache';
+import { markdownToHtml } from './markdown-render';
 
-const components: Components = {
-  a: ({ href, children }) => (
-    <a href={href} target="_blank" rel="noreferrer noopener">
-      {children}
-    </a>
+/** Highlighted HTML of finished markdown by text: about a thousand blocks or messages, a few MB at most. */
+const highlightedCache = new LruCache<string, string>(1000);
+
+function highlightedHtml(text: string): string {
+  let html = highlightedCache.get(text);
+  if (html === undefined) {
+    html = markdownToHtml(text, true);
+    highlightedCache.set(text, html);
+  }
+  return html;
+}
+
+/** Runs `work` when the page is idle (within a second at the latest); returns a cancel function. */
+function whenIdle(work: () => void): () => void {
+  if (typeof requestIdleCallback === 'function') {
+    const handle = requestIdleCallback(work, { timeout: 1000 });
+    return () => cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(work, 50);
+  return () => clearTimeout(timer);
+}
+
+// Compile the parser's and the highlighter's code, the autolink pattern and the TypeScript grammar
+// while the app is idle after it starts, not in the first conversation the user opens.
+whenIdle(() =>
+  markdownToHtml(
+    'Warm *up*: `x`, https://example.com\n\n- [x] a\n\n| a |\n| - |\n| 1 |\n\n```ts\nconst a = 1;\n```',
+    true,
   ),
-  pre: ({ children }) => (
-    // Focusable so a long line can be scrolled with the keyboard.
-    <pre tabIndex={0}>{children}</pre>
-  ),
-  img: ({ src, alt }) =>
-    typeof src === 'string' && src.startsWith('data:') ? (
-      <img src={src} alt={alt ?? ''} />
-    ) : (
-      <span>{alt ? `[image: ${alt}]` : '[image]'}</span>
-    ),
-};
+);
+
+/** The click handler for a `.markdown` container: copies the code block whose button was pressed. */
+export function onMarkdownClick(event: MouseEvent<HTMLElement>): void {
+  const button = (event.target as Element).closest<HTMLButtonElement>('button[data-copy="code"]');
+  const code = button?.closest('.code-frame')?.querySelector('pre code');
+  if (!button || !code) return;
+  void copyText((code.textContent ?? '').replace(/\n$/, '')).then(() => {
+    button.classList.add('copied');
+    button.innerHTML = COPIED_ICON;
+    setTimeout(() => {
+      button.classList.remove('copied');
+      button.innerHTML = COPY_ICON;
+    }, 1500);
+  });
+}
+
+/**
+ * One piece of a message (display: contents). Finished text shows highlighted from the cache; not
+ * yet highlighted, it shows plain at once and is highlighted when the page is idle, so opening or
+ * scrolling a long session, or a block finishing while a reply streams, never waits for the
+ * highlighter. Colours do not change the layout: the row keeps its height.
+ */
+export const MarkdownPart = memo(function MarkdownPart({
+  text,
+  finished,
+}: {
+  text: string;
+  finished: boolean;
+}) {
+  const cached = finished ? highlightedCache.get(text) : undefined;
+  const [, highlighted] = useReducer((count: number) => count + 1, 0);
+  useEffect(() => {
+    if (!finished || cached !== undefined) return;
+    return whenIdle(() => {
+      highlightedHtml(text);
+      highlighted();
+    });
+  }, [text, finished, cached]);
+  return (
+    <div className="md-part" dangerouslySetInnerHTML={{ __html: cached ?? markdownToHtml(text, false) }} />
+  );
+});
 
 export function MarkdownText({ text }: { text: string }) {
   return (
-    <div className="markdown">
-      <Markdown components={components}>{text}</Markdown>
+    <div className="markdown" onClick={onMarkdownClick}>
+      <MarkdownPart text={text} finished />
     </div>
   );
 }
-
-/** Re-renders only when the text changes: used for the finished head of a streaming message. */
-export const MemoMarkdown = memo(function MemoMarkdown({ text }: { text: string }) {
-  return <Markdown components={components}>{text}</Markdown>;
-});
 
 export const MarkdownBlock = memo(MarkdownText);

@@ -1,24 +1,31 @@
-// Splits streaming markdown into a stable head and a growing tail, so only the tail re-renders per
-// token. The cut is the last blank line outside a code fence: everything before it is finished
-// markdown blocks that later text cannot change.
-export interface SplitText {
-  head: string;
-  tail: string;
-}
-
+// Splits assistant markdown into blocks that are parsed, highlighted and cached one by one, so a
+// streaming message re-parses only its last block per token and a finished block is never parsed
+// again. A cut is made at a blank line outside a code fence when the next line starts a new
+// top-level block: not indented (a list item's continuation or indented code) and not a list item
+// (a loose list must stay one list). Text with link or footnote definitions is one block, since a
+// definition applies to the whole text.
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+const LIST_ITEM = /^([-*+]|\d{1,9}[.)])(\s|$)/;
+const DEFINITION = /^ {0,3}\[[^\]]+\]:/m;
 
-export function splitStable(text: string): SplitText {
+/** Every block but the last is finished; the last one may still grow while the message streams. */
+export function splitBlocks(text: string): string[] {
+  if (DEFINITION.test(text)) return [text];
+  const blocks: string[] = [];
   let inFence = false;
   let fenceMarker = '';
-  let cut = 0;
+  let blockStart = 0;
   let lineStart = 0;
   let previousBlank = false;
-  while (lineStart <= text.length) {
+  while (lineStart < text.length) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     const line = text.slice(lineStart, lineEnd);
     const fence = FENCE.exec(line);
+    if (!inFence && previousBlank && lineStart > blockStart && /^\S/.test(line) && !LIST_ITEM.test(line)) {
+      blocks.push(text.slice(blockStart, lineStart));
+      blockStart = lineStart;
+    }
     if (fence) {
       const marker = fence[1];
       if (!inFence) {
@@ -31,15 +38,11 @@ export function splitStable(text: string): SplitText {
       ) {
         inFence = false;
       }
-      previousBlank = false;
-    } else {
-      const blank = line.trim() === '';
-      // A blank line after content ends a block; the next block starts at the following line.
-      if (blank && !inFence && !previousBlank && lineStart > 0 && newline !== -1) cut = newline + 1;
-      previousBlank = blank;
     }
+    previousBlank = !inFence && line.trim() === '';
     if (newline === -1) break;
     lineStart = newline + 1;
   }
-  return { head: text.slice(0, cut), tail: text.slice(cut) };
+  blocks.push(text.slice(blockStart));
+  return blocks;
 }

@@ -1,23 +1,19 @@
-// Assistant text as markdown. While it streams, the finished head (up to the last paragraph break
-// outside a code fence) is a memoized render that does not change per token; only the short tail
-// is parsed again on each delta.
-import { MemoMarkdown } from '../../components/markdown';
-import { splitStable } from './split-stable';
+// Assistant text as markdown, one memoized part per block (split-stable.ts). While the message
+// streams, only its last block is parsed again per token, without highlighting; a finished block
+// is highlighted once, when the page is idle, and comes from the cache afterwards.
+import { MarkdownPart, onMarkdownClick } from '../../components/markdown';
+import { splitBlocks } from './split-stable';
 
 export function StreamingMarkdown({ text, streaming }: { text: string; streaming: boolean }) {
-  if (!streaming) {
-    return (
-      <div className="markdown">
-        <MemoMarkdown text={text} />
-      </div>
-    );
-  }
-  const { head, tail } = splitStable(text);
+  const blocks = splitBlocks(text);
+  const last = blocks.length - 1;
   return (
-    <div className="markdown streaming">
-      {head ? <MemoMarkdown text={head} /> : null}
-      <MemoMarkdown text={tail} />
-      <span className="caret" aria-hidden="true" />
+    <div className={streaming ? 'markdown streaming' : 'markdown'} onClick={onMarkdownClick}>
+      {blocks.map((block, index) => (
+        // Blocks only ever grow at the end: the index is a stable key.
+        <MarkdownPart key={index} text={block} finished={!streaming || index < last} />
+      ))}
+      {streaming ? <span className="caret" aria-hidden="true" /> : null}
     </div>
   );
 }

@@ -1,9 +1,16 @@
 // Turns timeline entries into the rows the timeline shows. A tool result is shown inside its call
 // (they share `data.callId`); an inquiry answer inside its question (they share `data.inquiryId`).
+// The last assistant message of a turn carries how long after the turn's prompt it started.
 import type { TimelineActivity, TimelineEntry, TimelineMessage } from '../../../electron/api/types';
 
 export type TimelineRow =
-  | { kind: 'message'; key: string; entry: TimelineMessage }
+  | {
+      kind: 'message';
+      key: string;
+      entry: TimelineMessage;
+      /** For a turn's last assistant message: ms from the turn's prompt to this message's start. */
+      afterPrompt: number | null;
+    }
   | { kind: 'tool'; key: string; call: TimelineActivity | null; result: TimelineActivity | null }
   | { kind: 'thinking'; key: string; entry: TimelineActivity }
   | { kind: 'inquiry'; key: string; entry: TimelineActivity; response: TimelineActivity | null }
@@ -23,8 +30,15 @@ export function buildRows(entries: readonly TimelineEntry[]): TimelineRow[] {
   const responsesByInquiry = new Map<string, TimelineActivity>();
   const callIds = new Set<string>();
   const inquiryIds = new Set<string>();
+  const promptAt = new Map<string, number>();
+  const lastReply = new Map<string, string>();
   for (const entry of entries) {
-    if (entry.kind !== 'activity') continue;
+    if (entry.kind === 'message') {
+      if (!entry.turnId) continue;
+      if (entry.role === 'user' && !promptAt.has(entry.turnId)) promptAt.set(entry.turnId, entry.createdAt);
+      if (entry.role === 'assistant') lastReply.set(entry.turnId, entry.id);
+      continue;
+    }
     const callId = stringField(entry.data, 'callId');
     const inquiryId = stringField(entry.data, 'inquiryId');
     if (entry.activityKind === 'tool_result' && callId) resultsByCall.set(callId, entry);
@@ -36,7 +50,10 @@ export function buildRows(entries: readonly TimelineEntry[]): TimelineRow[] {
   const rows: TimelineRow[] = [];
   for (const entry of entries) {
     if (entry.kind === 'message') {
-      rows.push({ kind: 'message', key: entry.id, entry });
+      const prompt = entry.turnId !== null ? promptAt.get(entry.turnId) : undefined;
+      const isLast = entry.turnId !== null && lastReply.get(entry.turnId) === entry.id;
+      const afterPrompt = isLast && prompt !== undefined ? Math.max(0, entry.createdAt - prompt) : null;
+      rows.push({ kind: 'message', key: entry.id, entry, afterPrompt });
       continue;
     }
     const callId = stringField(entry.data, 'callId');

@@ -2,6 +2,10 @@
 // renders. The list is anchored to its end: while the user is at the bottom it follows new rows
 // and a growing streaming message; once they scroll up it stays put, and "Jump to latest" brings
 // them back. Loading earlier entries keeps the row being read in place.
+//
+// Opening a long session renders only what fills the window: the list starts at its end (the
+// first render already shows the last rows), keeps one row beyond the viewport on each side, and
+// estimates unmeasured rows from their content so the end it starts at is close to the real one.
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStore } from 'zustand';
@@ -12,25 +16,22 @@ import { InquiryRow } from './inquiry-row';
 import { MessageRow } from './message-row';
 import type { SessionStore } from './session-store';
 import { ThinkingRow } from './thinking-row';
+import { estimateRowHeight } from './estimate-height';
 import { buildRows, rowEntryIds } from './timeline-rows';
 import type { TimelineRow } from './timeline-rows';
 import { ToolCallRow } from './tool-call-row';
 
 /** Room above the first row for "Load earlier" — padding, not a row, so prepending keeps the anchor on an entry. */
 const HEADER_HEIGHT = 44;
+const PADDING_END = 12;
 /** Within this many pixels of the end counts as "at the bottom". */
 const END_THRESHOLD = 48;
+/** Rows rendered beyond the viewport on each side (a reply is often taller than a keyboard scroll step). */
+const OVERSCAN = 1;
 
-function estimate(row: TimelineRow | undefined): number {
-  if (!row) return 40;
-  switch (row.kind) {
-    case 'message':
-      return row.entry.role === 'user' ? 64 : Math.min(600, 48 + row.entry.text.length / 3);
-    case 'inquiry':
-      return 220;
-    default:
-      return 44;
-  }
+/** The id a row's open/closed state is kept under. */
+function rowId(row: TimelineRow): string {
+  return row.kind === 'tool' ? ((row.call ?? row.result)?.id ?? row.key) : row.entry.id;
 }
 
 export function Timeline({
@@ -49,21 +50,35 @@ export function Timeline({
   const highlight = useStore(store, (s) => s.highlight);
   const rows = useMemo(() => buildRows(entries), [entries]);
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Read once a render, not per row (it may force a layout). Before the list is mounted, the
+  // window stands in for its size.
+  const width = scrollRef.current?.clientWidth || window.innerWidth;
+  const estimate = (index: number) => {
+    const row = rows[index];
+    return estimateRowHeight(row, width, !!expanded[rowId(row)]);
+  };
 
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (index) => estimate(rows[index]),
+    estimateSize: estimate,
     getItemKey: (index) => rows[index].key,
     paddingStart: HEADER_HEIGHT,
-    overscan: 8,
+    overscan: OVERSCAN,
     anchorTo: 'end',
     followOnAppend: true,
     scrollEndThreshold: END_THRESHOLD,
-    paddingEnd: 12,
+    paddingEnd: PADDING_END,
+    // Start at the end: the first render is of the last rows, not of the first ones.
+    initialRect: { width: window.innerWidth, height: window.innerHeight },
+    initialOffset: () => {
+      let total = HEADER_HEIGHT + PADDING_END;
+      for (let index = 0; index < rows.length; index++) total += estimate(index);
+      return Math.max(0, total - window.innerHeight);
+    },
   });
 
-  // Start at the newest entry once the snapshot is in.
+  // Keep the end in view while the rows there are measured.
   const ready = status === 'ready';
   useEffect(() => {
     if (ready) virtualizer.scrollToEnd();
@@ -90,13 +105,16 @@ export function Timeline({
   function renderRow(row: TimelineRow) {
     switch (row.kind) {
       case 'message':
-        return <MessageRow entry={row.entry} />;
-      case 'tool': {
-        const id = (row.call ?? row.result)?.id ?? row.key;
+        return <MessageRow entry={row.entry} afterPrompt={row.afterPrompt} />;
+      case 'tool':
         return (
-          <ToolCallRow call={row.call} result={row.result} expanded={!!expanded[id]} onToggle={toggle} />
+          <ToolCallRow
+            call={row.call}
+            result={row.result}
+            expanded={!!expanded[rowId(row)]}
+            onToggle={toggle}
+          />
         );
-      }
       case 'thinking':
         return <ThinkingRow entry={row.entry} expanded={!!expanded[row.entry.id]} onToggle={toggle} />;
       case 'inquiry':

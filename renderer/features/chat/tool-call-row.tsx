@@ -37,9 +37,11 @@ export const ToolCallRow = memo(function ToolCallRow({ call, result, expanded, o
   const preview = argsText.replace(/\s+/g, ' ').slice(0, 140);
   const failed = result ? isFailure(result.data) : false;
   const status = !result ? 'running' : failed ? 'failed' : 'done';
-  const resultText = result
-    ? prettyJson(typeof result.data.error === 'string' ? result.data.error : resultValue(result.data))
-    : '';
+  // Formatted only when shown: a long session has many collapsed calls with large results.
+  const resultText =
+    expanded && result
+      ? prettyJson(typeof result.data.error === 'string' ? result.data.error : resultValue(result.data))
+      : '';
   const bodyId = `tool-body-${anchor.id}`;
 
   return (

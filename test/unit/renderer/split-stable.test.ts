@@ -1,35 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { splitStable } from '../../../renderer/features/chat/split-stable';
+import { splitBlocks } from '../../../renderer/features/chat/split-stable';
 
-describe('splitStable', () => {
-  it('keeps everything in the tail until a paragraph ends', () => {
-    expect(splitStable('Hello wor')).toEqual({ head: '', tail: 'Hello wor' });
+describe('splitBlocks', () => {
+  it('keeps a growing paragraph as the last block', () => {
+    expect(splitBlocks('Hello wor')).toEqual(['Hello wor']);
+    expect(splitBlocks('First para.\n\n')).toEqual(['First para.\n\n']);
   });
 
-  it('cuts after the last blank line', () => {
+  it('cuts where the next block starts after a blank line', () => {
     const text = 'First para.\n\nSecond para.\n\nThird is gro';
-    const { head, tail } = splitStable(text);
-    expect(head).toBe('First para.\n\nSecond para.\n\n');
-    expect(tail).toBe('Third is gro');
-    expect(head + tail).toBe(text);
+    expect(splitBlocks(text)).toEqual(['First para.\n\n', 'Second para.\n\n', 'Third is gro']);
+    expect(splitBlocks(text).join('')).toBe(text);
   });
 
   it('never cuts inside an open code fence', () => {
     const text = 'Intro\n\n```ts\nconst a = 1;\n\nconst b = 2;\n';
-    expect(splitStable(text)).toEqual({ head: 'Intro\n\n', tail: '```ts\nconst a = 1;\n\nconst b = 2;\n' });
+    expect(splitBlocks(text)).toEqual(['Intro\n\n', '```ts\nconst a = 1;\n\nconst b = 2;\n']);
   });
 
   it('cuts after a closed fence', () => {
     const text = '```\ncode\n\nmore\n```\n\nAfter';
-    const { head, tail } = splitStable(text);
-    expect(head).toBe('```\ncode\n\nmore\n```\n\n');
-    expect(tail).toBe('After');
+    expect(splitBlocks(text)).toEqual(['```\ncode\n\nmore\n```\n\n', 'After']);
   });
 
   it('treats a shorter or different fence as content', () => {
-    const text = '````\n```\n\ninner\n````\n\nx';
-    expect(splitStable(text).tail).toBe('x');
-    const tilde = '~~~\n```\n\n';
-    expect(splitStable(tilde).head).toBe('');
+    expect(splitBlocks('````\n```\n\ninner\n````\n\nx').at(-1)).toBe('x');
+    expect(splitBlocks('~~~\n```\n\nx')).toEqual(['~~~\n```\n\nx']);
+  });
+
+  it('keeps loose lists and indented continuations together', () => {
+    expect(splitBlocks('- a\n\n- b\n\n  more of b\n')).toHaveLength(1);
+    expect(splitBlocks('1. a\n\n2) b')).toHaveLength(1);
+    expect(splitBlocks('- a\n\nNext')).toEqual(['- a\n\n', 'Next']);
+  });
+
+  it('keeps text with link or footnote definitions whole', () => {
+    const text = 'See [the docs][d].\n\nMore.\n\n[d]: https://example.com';
+    expect(splitBlocks(text)).toEqual([text]);
+  });
+
+  it('keeps a table whole and cuts around it', () => {
+    const text = 'Intro\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nAfter';
+    expect(splitBlocks(text)).toEqual(['Intro\n\n', '| a | b |\n|---|---|\n| 1 | 2 |\n\n', 'After']);
   });
 });

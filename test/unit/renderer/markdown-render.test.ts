@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { markdownToHtml } from '../../../renderer/components/markdown-render';
+
+describe('markdownToHtml', () => {
+  it('renders GFM tables, strikethrough and autolinks', () => {
+    const html = markdownToHtml('| a | b |\n| --- | --- |\n| 1 | ~~2~~ |\n\nsee https://example.com', true);
+    expect(html).toContain('<div class="table-scroll" tabindex="0"><table>');
+    expect(html).toContain('<th>a</th>');
+    expect(html).toContain('<s>2</s>');
+    expect(html).toContain(
+      '<a href="https://example.com" target="_blank" rel="noopener noreferrer">https://example.com</a>',
+    );
+  });
+
+  it('renders task items as disabled checkboxes named by their text', () => {
+    const html = markdownToHtml('- [x] done it\n- [ ] to do\n- plain', true);
+    expect(html).toContain('<ul class="contains-task-list">');
+    expect(html).toContain(
+      '<li class="task-list-item"><input type="checkbox" disabled checked aria-label="done it"> done it</li>',
+    );
+    expect(html).toContain('<input type="checkbox" disabled aria-label="to do"> to do');
+    expect(html).toContain('<li>plain</li>');
+  });
+
+  it('labels code blocks and highlights only finished ones', () => {
+    const text = '```ts\nconst a = 1;\n```';
+    const finished = markdownToHtml(text, true);
+    expect(finished).toContain('<span class="code-lang">ts</span>');
+    expect(finished).toContain('aria-label="Copy code"');
+    expect(finished).toContain('<span class="hljs-keyword">const</span>');
+    const live = markdownToHtml(text, false);
+    expect(live).toContain('<span class="code-lang">ts</span>');
+    expect(live).not.toContain('hljs-');
+    expect(markdownToHtml('```nosuchlanguage\nx < y\n```', true)).toContain('x &lt; y');
+  });
+
+  it('keeps unsafe links as text and loads no remote image', () => {
+    const html = markdownToHtml(
+      '[click me](javascript:alert(1)) [x](vbscript:y) ![dot](data:image/png;base64,AAAA) ![t](https://example.com/t.png) [img](data:image/png;base64,AAAA)',
+      true,
+    );
+    expect(html).not.toMatch(/href="(javascript|vbscript|data)/);
+    expect(html).toContain('<img src="data:image/png;base64,AAAA" alt="dot">');
+    expect(html).toContain('<span class="image-blocked">[image: t]</span>');
+    expect(html).not.toContain('example.com/t.png"');
+    expect(html).toContain('<span class="link-unsafe">img</span>');
+  });
+
+  it('shows raw HTML as text', () => {
+    expect(markdownToHtml('<img src=x onerror=alert(1)> <b>bold</b>', true)).toBe(
+      '<p>&lt;img src=x onerror=alert(1)&gt; &lt;b&gt;bold&lt;/b&gt;</p>\n',
+    );
+  });
+});
