@@ -15,6 +15,11 @@ const MAX_LINE_LENGTH = 2000;
 /** Output beyond this many lines per second is counted, not stored: a chatty agent can't flood the log. */
 const MAX_LINES_PER_SECOND = 200;
 const SHUTDOWN_GRACE_MS = 2000;
+/**
+ * How long an exit report waits for the last output still in the pipes (a process's final lines
+ * usually arrive after its exit). A grandchild holding the pipe open must not delay it for longer.
+ */
+const OUTPUT_DRAIN_MS = 500;
 
 export interface AgentProcessEvents {
   message(message: AgentToHost): void;
@@ -50,6 +55,7 @@ export class AgentProcess {
   #markReady!: () => void;
   #exited: Promise<void>;
   #lineBudget = { windowStart: 0, count: 0, dropped: 0 };
+  readonly #outputEnded: Promise<void>[] = [];
 
   constructor(
     spawner: Spawner,
@@ -62,15 +68,21 @@ export class AgentProcess {
     let markExited!: () => void;
     this.#exited = new Promise((resolve) => (markExited = resolve));
     this.#child.onMessage((raw) => this.#receive(raw));
+    this.#captureLines(this.#child.stdout, 'stdout');
+    this.#captureLines(this.#child.stderr, 'stderr');
     this.#child.onExit((exit) => {
       this.#alive = false;
       this.#stopWatchdog();
-      this.#markReady();
-      this.#safely('exit', () => events.exit({ ...exit, expected: this.#stopping, tail: [...this.#tail] }));
-      markExited();
+      // The exit is reported (and `ready` settles) with the output that was still in the pipes.
+      let timer: NodeJS.Timeout | undefined;
+      const drained = new Promise<void>((resolve) => (timer = setTimeout(resolve, OUTPUT_DRAIN_MS)));
+      void Promise.race([Promise.all(this.#outputEnded), drained]).then(() => {
+        clearTimeout(timer);
+        this.#safely('exit', () => events.exit({ ...exit, expected: this.#stopping, tail: [...this.#tail] }));
+        this.#markReady();
+        markExited();
+      });
     });
-    this.#captureLines(this.#child.stdout, 'stdout');
-    this.#captureLines(this.#child.stderr, 'stderr');
   }
 
   get alive(): boolean {
@@ -205,7 +217,16 @@ export class AgentProcess {
         buffered = '';
       }
     });
-    stream.on('end', () => buffered && this.#line(name, buffered));
+    this.#outputEnded.push(
+      new Promise((resolve) => {
+        stream.on('end', () => {
+          if (buffered) this.#line(name, buffered);
+          resolve();
+        });
+        stream.on('close', resolve);
+        stream.on('error', () => resolve());
+      }),
+    );
   }
 
   #line(stream: 'stdout' | 'stderr', raw: string): void {

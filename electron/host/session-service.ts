@@ -2,7 +2,7 @@
 // inquiry. A message to a session of a stopped workspace launches it first.
 import { newId } from '../../agents/protocol';
 import type { HostEvent } from '../api/contract';
-import type { InquirySummary, SessionSnapshot, SessionSummary, TimelineEntry } from '../api/types';
+import type { InquirySummary, SessionSnapshot, SessionState, SessionSummary, TimelineEntry } from '../api/types';
 import type { Store } from '../store/store';
 import { EXTERNAL_WORKSPACE_ID } from '../store/workspace-repo';
 import { HostError } from './errors';
@@ -12,6 +12,7 @@ import type { WorkspaceService } from './workspace-service';
 
 const DEFAULT_SNAPSHOT_ENTRIES = 200;
 const TITLE_LENGTH = 60;
+const BUSY_STATES: ReadonlySet<SessionState> = new Set(['generating', 'waiting_for_agent', 'waiting_for_inquiry']);
 
 export class SessionService {
   constructor(
@@ -22,8 +23,39 @@ export class SessionService {
     private readonly emit: (event: HostEvent) => void,
   ) {}
 
-  list(workspaceId: string): SessionSummary[] {
-    return this.store.sessions.listSessions(workspaceId);
+  list(workspaceId: string, includeArchived = false): SessionSummary[] {
+    return this.store.sessions.listSessions(workspaceId, includeArchived);
+  }
+
+  rename(sessionId: string, title: string): SessionSummary {
+    this.get(sessionId);
+    this.store.sessions.setTitle(sessionId, title, Date.now());
+    return this.#updated(sessionId);
+  }
+
+  setFlags(sessionId: string, flags: { pinned?: boolean; archived?: boolean }): SessionSummary {
+    this.get(sessionId);
+    this.store.sessions.setFlags(sessionId, flags, Date.now());
+    return this.#updated(sessionId);
+  }
+
+  /** Refused while its agent works on it: the writes still coming would have no conversation to go to. */
+  delete(sessionId: string): void {
+    const session = this.get(sessionId);
+    if (BUSY_STATES.has(session.state)) {
+      throw new HostError('conflict', `The agent is still working in this conversation (${session.state.replaceAll('_', ' ')}). Stop it first, then delete.`);
+    }
+    // What is buffered for it is written first, so nothing lands after the rows are gone.
+    this.writer.flush();
+    this.store.sessions.deleteSession(sessionId);
+    this.emit({ type: 'session.deleted', sessionId, workspaceId: session.workspaceId });
+    if (session.workspaceId === EXTERNAL_WORKSPACE_ID) this.emit({ type: 'acontext.changed' });
+  }
+
+  #updated(sessionId: string): SessionSummary {
+    const session = this.get(sessionId);
+    this.emit({ type: 'session.updated', session });
+    return session;
   }
 
   get(sessionId: string): SessionSummary {
@@ -69,6 +101,17 @@ export class SessionService {
     return { turnId };
   }
 
+  /** Starts the session's agent again after a crash, its history replayed; launches the workspace if it stopped. */
+  async restart(sessionId: string): Promise<SessionSummary> {
+    const session = this.get(sessionId);
+    if (session.workspaceId === EXTERNAL_WORKSPACE_ID) {
+      throw new HostError('not_supported', 'This conversation belongs to an agent outside the app: there is no agent here to restart.');
+    }
+    await this.#ensureRunning(session.workspaceId);
+    this.supervisor.restartSession(this.get(sessionId));
+    return this.get(sessionId);
+  }
+
   interrupt(sessionId: string): void {
     this.supervisor.interrupt(this.get(sessionId));
   }
@@ -96,8 +139,35 @@ export class SessionService {
   }
 }
 
-/** A conversation's title: the first line of its first message, cut to fit. */
+/**
+ * A conversation's title: the first line of text of its first message without markdown or a leading
+ * `/command` (a command alone stays as typed), cut to fit.
+ */
 export function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
+  const line = firstTextLine(text.trim().replace(/^\/[A-Za-z][\w-]*(\s+|$)/, ''));
+  return cut(line || (text.trim().split('\n')[0] ?? ''));
+}
+
+/** A talk_to conversation's title: who asked, and what. */
+export function talkTitle(callerAgentKey: string, text: string): string {
+  return cut(`${callerAgentKey} asked: ${firstTextLine(text)}`);
+}
+
+function firstTextLine(markdown: string): string {
+  for (const raw of markdown.split('\n')) {
+    if (/^\s*(```|~~~)/.test(raw)) continue;
+    const line = raw
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/^\s*(?:(?:#{1,6}|[-*+]|\d+[.)])\s+|>\s*)+/, '')
+      .replace(/[*`]|~~/g, '')
+      .replace(/(^|[\s(])_{1,2}([^_\s][^_]*?)_{1,2}(?=$|[\s.,;:!?)])/g, '$1$2')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (line) return line;
+  }
+  return '';
+}
+
+function cut(line: string): string {
   return line.length > TITLE_LENGTH ? `${line.slice(0, TITLE_LENGTH - 1)}…` : line;
 }

@@ -13,6 +13,7 @@ import { HostError } from './errors';
 import type { Logger } from './logger';
 import type { SpawnOptions, Spawner } from './ports';
 import type { Redactor } from './redactor';
+import { talkTitle } from './session-service';
 import type { SessionRef, SessionWriter } from './session-writer';
 
 export interface LaunchAgent {
@@ -46,6 +47,8 @@ interface RunAgent {
   process: AgentProcess | null;
   /** Sessions spawned as instances in the current process. */
   instances: Set<string>;
+  /** How its last process died unexpectedly, with its last output: what a failed launch reports. */
+  died: string | null;
 }
 
 interface WorkspaceRun {
@@ -117,14 +120,21 @@ export class Supervisor {
       id: newId(),
       workspaceId: plan.workspace.id,
       workspaceName: plan.workspace.name,
-      agents: new Map(plan.agents.map((agent) => [agent.key, { plan: agent, process: null, instances: new Set<string>() }])),
+      agents: new Map(plan.agents.map((agent) => [agent.key, { plan: agent, process: null, instances: new Set<string>(), died: null }])),
     };
     this.#runs.set(run.workspaceId, run);
     this.store.workspaces.insertRun({ id: run.id, workspaceId: run.workspaceId, status: 'starting', startedAt: Date.now(), stoppedAt: null, error: null });
     this.#runStatus(run, 'starting');
     for (const agent of run.agents.values()) this.#spawnProcess(run, agent);
+    // `ready` also resolves when a process dies before saying it: those fail the launch.
     await Promise.all([...run.agents.values()].map((agent) => agent.process?.ready));
     if (!this.#runs.has(run.workspaceId)) throw new HostError('internal', `Workspace '${run.workspaceName}' stopped while starting.`);
+    const died = [...run.agents.values()].flatMap((agent) => (agent.died ? [agent.died] : []));
+    if (died.length) {
+      const message = `Workspace '${run.workspaceName}' could not start: ${died.join('\n')}\nFix the agent's code or its env, then launch again.`;
+      await this.#fail(run, message);
+      throw new HostError('agent_failed', message);
+    }
     this.#runStatus(run, 'running');
     this.#log(run, null, null, 'info', `Workspace '${run.workspaceName}' is running (${run.agents.size} agent processes).`);
     return { runId: run.id, sessions: autoStart ? this.#autoStartSessions(run) : [] };
@@ -144,6 +154,15 @@ export class Supervisor {
     this.emit({ type: 'workspace.updated', workspaceId, runStatus: 'stopped' });
   }
 
+  /** A launch that cannot finish: the other processes are stopped and the run is recorded failed. */
+  async #fail(run: WorkspaceRun, error: string): Promise<void> {
+    this.#runs.delete(run.workspaceId);
+    await Promise.all([...run.agents.values()].map((agent) => agent.process?.stop()));
+    this.writer.flush();
+    this.store.workspaces.updateRun(run.id, 'failed', Date.now(), error);
+    this.emit({ type: 'workspace.updated', workspaceId: run.workspaceId, runStatus: 'failed' });
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([...this.#runs.keys()].map((workspaceId) => this.stop(workspaceId)));
   }
@@ -154,7 +173,7 @@ export class Supervisor {
     const agent = run.agents.get(agentKey);
     if (!agent) throw new HostError('not_found', `Workspace '${run.workspaceName}' has no agent "${agentKey}".`);
     const now = Date.now();
-    const session: SessionSummary = { id: newId(), workspaceId, agentKey, parentSessionId, title: '', state: 'idle', createdAt: now, updatedAt: now };
+    const session: SessionSummary = { id: newId(), workspaceId, agentKey, parentSessionId, title: '', state: 'idle', createdAt: now, updatedAt: now, pinnedAt: null, archivedAt: null };
     this.store.sessions.insertSession(session);
     this.#spawnInstance(run, agent, session.id);
     this.emit({ type: 'session.updated', session });
@@ -170,6 +189,15 @@ export class Supervisor {
     // The history replayed to a new instance leaves this turn out: its input follows as `input`.
     if (!agent.instances.has(session.id)) this.#spawnInstance(run, agent, session.id, turnId);
     agent.process!.send({ type: 'input', instanceId: session.id, turnId, content: text, sender });
+  }
+
+  /** Starts the session's process and instance again if they are gone; the history is replayed to it. */
+  restartSession(session: SessionSummary): void {
+    const run = this.#requireRun(session.workspaceId);
+    const agent = run.agents.get(session.agentKey);
+    if (!agent) throw new HostError('not_found', `Agent "${session.agentKey}" is no longer in workspace '${run.workspaceName}'.`);
+    if (!agent.process?.alive) this.#spawnProcess(run, agent);
+    if (!agent.instances.has(session.id)) this.#spawnInstance(run, agent, session.id);
   }
 
   interrupt(session: SessionSummary): void {
@@ -242,11 +270,12 @@ export class Supervisor {
     }
     const how = exit.error ?? (exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`);
     const tail = exit.tail.slice(-8).join('\n');
+    agent.died = `Agent '${agent.plan.key}' exited unexpectedly (${how}).${tail ? `\nLast output:\n${tail}` : ''}`;
     this.#crash(
       run,
       agent,
       process,
-      `Agent '${agent.plan.key}' exited unexpectedly (${how}).${tail ? `\nLast output:\n${tail}` : ''}`,
+      agent.died,
       `The agent process exited unexpectedly (${how}). Send a message to restart it.`,
     );
   }
@@ -424,7 +453,11 @@ export class Supervisor {
     // The peer reads what the timeline shows: a secret the caller quoted is blanked for both
     // (and the blanks may lengthen the text past what the agent side accepts).
     const text = truncateText(this.redactor.redact(message.text), PROTOCOL_LIMITS.text);
-    this.writer.writeMessage({ sessionId: session.id, turnId, role: 'user', text, sender: caller.agentKey });
+    const stored = this.writer.writeMessage({ sessionId: session.id, turnId, role: 'user', text, sender: caller.agentKey });
+    if (!session.title && stored?.kind === 'message') {
+      this.store.sessions.setTitle(session.id, talkTitle(caller.agentKey, stored.text), Date.now());
+      this.emit({ type: 'session.updated', session: this.store.sessions.getSession(session.id)! });
+    }
     this.#pendingTalks.set(`${session.id}:${turnId}`, talk);
     this.sendInput(session, turnId, text, caller.agentKey);
   }

@@ -40,7 +40,7 @@ export interface ActivityInsert {
 }
 
 const SESSION_COLUMNS = `id, workspace_id AS workspaceId, agent_key AS agentKey, parent_session_id AS parentSessionId,
-  title, state, created_at AS createdAt, updated_at AS updatedAt`;
+  title, state, created_at AS createdAt, updated_at AS updatedAt, pinned_at AS pinnedAt, archived_at AS archivedAt`;
 
 interface TimelineRow {
   source: 'message' | 'activity';
@@ -117,8 +117,8 @@ export class SessionRepo {
   insertSession(session: SessionSummary): void {
     this.db
       .prepare(
-        `INSERT INTO sessions (id, workspace_id, agent_key, parent_session_id, title, state, created_at, updated_at)
-         VALUES (@id, @workspaceId, @agentKey, @parentSessionId, @title, @state, @createdAt, @updatedAt)`,
+        `INSERT INTO sessions (id, workspace_id, agent_key, parent_session_id, title, state, created_at, updated_at, pinned_at, archived_at)
+         VALUES (@id, @workspaceId, @agentKey, @parentSessionId, @title, @state, @createdAt, @updatedAt, @pinnedAt, @archivedAt)`,
       )
       .run(session);
   }
@@ -127,10 +127,14 @@ export class SessionRepo {
     return this.db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(id) as SessionSummary | undefined;
   }
 
-  listSessions(workspaceId: string): SessionSummary[] {
+  /** Pinned first, then the most recently updated; archived ones only when asked for. */
+  listSessions(workspaceId: string, includeArchived = false): SessionSummary[] {
     return this.db
-      .prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE workspace_id = ? ORDER BY created_at DESC`)
-      .all(workspaceId) as SessionSummary[];
+      .prepare(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE workspace_id = ? AND (? OR archived_at IS NULL)
+         ORDER BY pinned_at IS NULL, updated_at DESC, rowid DESC`,
+      )
+      .all(workspaceId, includeArchived ? 1 : 0) as SessionSummary[];
   }
 
   latestSessionOf(workspaceId: string, agentKey: string): SessionSummary | undefined {
@@ -148,6 +152,31 @@ export class SessionRepo {
 
   setTitle(id: string, title: string, now: number): void {
     this.db.prepare('UPDATE sessions SET title = ?, updated_at = ? WHERE id = ?').run(title, now, id);
+  }
+
+  /** Sets or clears the pinned and archived marks; leaves out what is undefined. Not activity: updated_at stays. */
+  setFlags(id: string, flags: { pinned?: boolean; archived?: boolean }, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE sessions SET pinned_at = CASE WHEN @keepPinned THEN pinned_at ELSE @pinned END,
+           archived_at = CASE WHEN @keepArchived THEN archived_at ELSE @archived END WHERE id = @id`,
+      )
+      .run({
+        id,
+        keepPinned: flags.pinned === undefined ? 1 : 0,
+        pinned: flags.pinned ? now : null,
+        keepArchived: flags.archived === undefined ? 1 : 0,
+        archived: flags.archived ? now : null,
+      });
+  }
+
+  /**
+   * Deletes a session: its messages, activities, streamed chunks, tool calls, tasks and inquiries go
+   * with it by foreign-key cascade; logs and usage keep their rows without the link.
+   */
+  deleteSession(id: string): boolean {
+    for (const [entryId, entry] of this.#chunked) if (entry.sessionId === id) this.#chunked.delete(entryId);
+    return this.db.prepare('DELETE FROM sessions WHERE id = ?').run(id).changes > 0;
   }
 
   /** Sessions whose process is gone after a restart: they can no longer be generating. */

@@ -1,5 +1,6 @@
-// Browser mode: the access token arrives once in the page URL (`?token=`). It is kept in
-// sessionStorage so a reload works, and removed from the address bar so it is not shared by accident.
+// Browser mode: the access token arrives once in the page URL (`?token=`). It is removed from the
+// address bar so it is not shared by accident, and kept in localStorage so a reload, a new tab or a
+// bookmark of the page works: `dspatch serve` keeps the token across restarts (`--new-token` replaces it).
 const STORAGE_KEY = 'dspatch.token';
 
 export function takeAccessToken(): string | null {
@@ -7,7 +8,7 @@ export function takeAccessToken(): string | null {
   const fromUrl = params.get('token');
   if (fromUrl) {
     try {
-      sessionStorage.setItem(STORAGE_KEY, fromUrl);
+      localStorage.setItem(STORAGE_KEY, fromUrl);
     } catch {
       // Storage can be disabled; the token still works for this page load.
     }
@@ -18,7 +19,7 @@ export function takeAccessToken(): string | null {
     return fromUrl;
   }
   try {
-    return sessionStorage.getItem(STORAGE_KEY);
+    return localStorage.getItem(STORAGE_KEY);
   } catch {
     return null;
   }
@@ -26,7 +27,7 @@ export function takeAccessToken(): string | null {
 
 export function forgetAccessToken(): void {
   try {
-    sessionStorage.removeItem(STORAGE_KEY);
+    localStorage.removeItem(STORAGE_KEY);
   } catch {
     // Nothing to forget.
   }

@@ -26,6 +26,7 @@ describe('browser access', () => {
     await page.goto(wrong.toString());
     const screen = page.getByTestId('auth-required');
     await expect.poll(() => screen.innerText()).toMatch(/The token this page had was refused/);
+    expect(await screen.innerText()).toContain('or run dspatch serve --new-token for a new one');
     await screenshot(page, 'access-01-token-refused');
     await page.close();
   });
@@ -36,6 +37,18 @@ describe('browser access', () => {
     await page.getByTestId('nav-workspaces').waitFor();
     expect(await page.getByTestId('auth-required').count()).toBe(0);
     await page.close();
+  });
+
+  it('opens the app in a new tab without the token once the link was opened', async () => {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    await first.goto(app.url);
+    await first.getByTestId('nav-workspaces').waitFor();
+    const second = await context.newPage();
+    await second.goto(new URL(app.url).origin);
+    await second.getByTestId('nav-workspaces').waitFor();
+    expect(await second.getByTestId('auth-required').count()).toBe(0);
+    await context.close();
   });
 
   it('answers a page that reaches the port under another host name with 421, not the app', async () => {

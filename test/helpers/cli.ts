@@ -42,9 +42,9 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
 
 const servers = new Set<ChildProcess>();
 
-/** Starts `dspatch serve --port 0`; resolves with its URL once printed (it holds the data folder by then). */
-export async function serveProcess(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir], { env: minimalEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `dspatch serve --port 0 …args`; resolves with its URL once printed (it holds the data folder by then). */
+export async function serveProcess(dataDir: string, env: Record<string, string> = {}, args: string[] = []): Promise<{ child: ChildProcess; url: URL }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--data-dir', dataDir, ...args], { env: minimalEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   servers.add(child);
   child.once('exit', () => servers.delete(child));
   const output: string[] = [];

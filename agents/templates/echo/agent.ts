@@ -3,10 +3,17 @@ import { Context, DspatchEngine } from 'dspatch';
 
 const dspatch = new DspatchEngine();
 
+// The turn's signal lives for the whole turn: each pause removes its listener when it ends, or a
+// long reply piles up one per word (MaxListenersExceededWarning).
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 dspatch.agent(Context, async function* echo(prompt, ctx) {

@@ -152,7 +152,7 @@ export class AcontextService {
     const id = input.useUuid ?? newId();
     const now = Date.now();
     store.transaction(() => {
-      store.sessions.insertSession({ id, workspaceId: EXTERNAL_WORKSPACE_ID, agentKey: EXTERNAL_AGENT_KEY, parentSessionId: null, title: '', state: 'stopped', createdAt: now, updatedAt: now });
+      store.sessions.insertSession({ id, workspaceId: EXTERNAL_WORKSPACE_ID, agentKey: EXTERNAL_AGENT_KEY, parentSessionId: null, title: '', state: 'stopped', createdAt: now, updatedAt: now, pinnedAt: null, archivedAt: null });
       store.acontext.insertSession({ sessionId: id, spaceId: input.spaceId ?? null, configs: jsonOrNull(input.configs), disableTaskTracking: input.disableTaskTracking ?? false });
     });
     this.#changed();

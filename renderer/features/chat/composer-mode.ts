@@ -47,11 +47,12 @@ export function composerMode(
         stateText: 'Waiting for your answer',
       };
     case 'crashed':
+      // The session view offers Restart beside this line (`sessions.restart`).
       return {
         canSend: true,
         showStop: false,
-        placeholder: `${agent} crashed — send a message to restart it`,
-        stateText: 'Crashed — send a message to restart',
+        placeholder: `${agent} crashed — press Restart, or send a message to restart it`,
+        stateText: 'The agent crashed.',
       };
     case 'stopped':
       return runStatus === 'running'

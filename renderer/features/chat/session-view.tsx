@@ -5,6 +5,7 @@ import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react'
 import { useStore } from 'zustand';
 import type { RunStatus, SessionSummary } from '../../../electron/api/types';
 import { useServices } from '../../app-context';
+import { errorMessage } from '../../api/host-call-error';
 import { ErrorBanner } from '../../components/error-banner';
 import { formatTime } from '../../components/format';
 import { SESSION_STATE_LABELS, StateDot } from '../../components/status-badge';
@@ -76,6 +77,18 @@ export function SessionView({
       .focusEntries([entryId])
       .then((shown) => setEntryMissing(!shown));
   }, [ready, entryId, store]);
+  const [restarting, setRestarting] = useState(false);
+  /** Starts the crashed agent again; the new state arrives as a live event. */
+  const restart = useCallback(async () => {
+    setRestarting(true);
+    try {
+      await client.call('sessions.restart', { sessionId });
+    } catch (err) {
+      store.setState({ error: `The agent could not be restarted: ${errorMessage(err)}` });
+    } finally {
+      setRestarting(false);
+    }
+  }, [client, store, sessionId]);
   const showMessages = useCallback((ids: readonly string[]) => store.getState().focusEntries(ids), [store]);
   const clearMessages = useCallback(() => store.getState().clearHighlight(), [store]);
 
@@ -150,6 +163,11 @@ export function SessionView({
               </span>
             ) : mode.stateText ? (
               <span className={`state-line state-${state ?? 'loading'}`}>{mode.stateText}</span>
+            ) : null}
+            {!readOnlyNote && state === 'crashed' ? (
+              <button type="button" className="btn btn-small" onClick={() => void restart()} disabled={restarting}>
+                {restarting ? 'Restarting…' : 'Restart'}
+              </button>
             ) : null}
           </div>
 

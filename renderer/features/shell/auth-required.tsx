@@ -8,14 +8,16 @@ export function AuthRequired({ refused }: { refused: boolean }) {
         </div>
         <h1>Access link needed</h1>
         <p>
-          This page needs the link printed by <code>dspatch serve</code> (it contains an access token).
+          Open the link <code>dspatch serve</code> printed (it contains an access token), or run{' '}
+          <code>dspatch serve --new-token</code> for a new one.
         </p>
         {refused ? (
           <p className="muted">
-            The token this page had was refused — it may be from an earlier run of the server.
+            The token this page had was refused: the server was started with <code>--new-token</code> since, or the
+            link is from another data folder.
           </p>
         ) : null}
-        <p className="muted">Open the full link from the terminal where the server is running.</p>
+        <p className="muted">The link stays the same when the server restarts, so a bookmark of it keeps working.</p>
       </div>
     </main>
   );

@@ -1,4 +1,5 @@
-// Session lists per workspace, kept live by `session.updated` (new sessions and state changes).
+// Session lists per workspace, archived ones included (the list hides them unless asked), kept live
+// by `session.updated` (new sessions, state, title and flag changes) and `session.deleted`.
 import { createStore } from 'zustand/vanilla';
 import type { HostClient } from '../../../electron/api/contract';
 import type { SessionSummary } from '../../../electron/api/types';
@@ -9,6 +10,7 @@ export interface SessionsState {
   errors: Record<string, string>;
   load(workspaceId: string): Promise<void>;
   upsert(session: SessionSummary): void;
+  remove(workspaceId: string, sessionId: string): void;
 }
 
 function upsertInto(list: SessionSummary[], session: SessionSummary): SessionSummary[] {
@@ -26,7 +28,7 @@ export function createSessionsStore(client: HostClient) {
 
     async load(workspaceId) {
       try {
-        const sessions = await client.call('sessions.list', { workspaceId });
+        const sessions = await client.call('sessions.list', { workspaceId, includeArchived: true });
         const errors = { ...get().errors };
         delete errors[workspaceId];
         set({ byWorkspace: { ...get().byWorkspace, [workspaceId]: sessions }, errors });
@@ -39,10 +41,16 @@ export function createSessionsStore(client: HostClient) {
       const current = get().byWorkspace[session.workspaceId] ?? [];
       set({ byWorkspace: { ...get().byWorkspace, [session.workspaceId]: upsertInto(current, session) } });
     },
+
+    remove(workspaceId, sessionId) {
+      const current = get().byWorkspace[workspaceId] ?? [];
+      set({ byWorkspace: { ...get().byWorkspace, [workspaceId]: current.filter((item) => item.id !== sessionId) } });
+    },
   }));
 
   client.onEvent((event) => {
     if (event.type === 'session.updated') store.getState().upsert(event.session);
+    else if (event.type === 'session.deleted') store.getState().remove(event.workspaceId, event.sessionId);
   });
 
   return store;

@@ -1,6 +1,8 @@
 // Name, folder and run status of the workspace, with Launch / Stop and the tabs. A launch the host
 // refuses until the user confirms what it runs and where its keys go opens that question first.
+// Conversations whose agent crashed are named here, whichever page of the workspace is open.
 import { useState } from 'react';
+import { useStore } from 'zustand';
 import type { RunStatus, WorkspaceDetail, WorkspaceSummary } from '../../../electron/api/types';
 import { consentRequestOf, type ConsentRequest } from '../../api/host-call-error';
 import { useServices } from '../../app-context';
@@ -30,8 +32,12 @@ export function WorkspaceHeader({
   const [busy, setBusy] = useState<'launch' | 'stop' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [consent, setConsent] = useState<ConsentRequest | null>(null);
+  const [removing, setRemoving] = useState<'asking' | 'removing' | null>(null);
 
   const running = runStatus === 'running' || runStatus === 'starting';
+  const workspaceSessions = useStore(sessions, (state) => state.byWorkspace[workspace.id]);
+  const crashed = (workspaceSessions ?? []).filter((session) => session.state === 'crashed' && session.archivedAt === null);
+  const crashedAgents = [...new Set(crashed.map((session) => `'${session.agentKey}'`))];
 
   /** Launches, first recording the consent the user just gave, if any. */
   async function launch(confirmed: ConsentRequest | null = null) {
@@ -53,6 +59,20 @@ export function WorkspaceHeader({
       else setError(err);
     } finally {
       setBusy(null);
+    }
+  }
+
+  /** The app forgets the workspace (stopping it first); its folder stays as it is. */
+  async function remove() {
+    setRemoving('removing');
+    setError(null);
+    try {
+      await client.call('workspaces.remove', { workspaceId: workspace.id });
+      navigate(paths.workspaces());
+    } catch (err) {
+      setError(err);
+    } finally {
+      setRemoving(null);
     }
   }
 
@@ -102,6 +122,9 @@ export function WorkspaceHeader({
               {busy === 'launch' ? 'Launching…' : '▶ Launch'}
             </button>
           )}
+          <button type="button" className="btn btn-ghost" onClick={() => setRemoving('asking')} disabled={removing !== null}>
+            Remove workspace
+          </button>
         </div>
       </div>
       <div className="workspace-dir mono" title={workspace.dir}>
@@ -151,6 +174,17 @@ export function WorkspaceHeader({
           message={`dspatch.workspace.yml has a problem: ${workspace.configError}`}
         />
       ) : null}
+      {crashed.length > 0 ? (
+        <ErrorBanner
+          tone="warning"
+          message={`${crashedAgents.length === 1 ? 'Agent' : 'Agents'} ${crashedAgents.join(', ')} crashed (${crashed.length} ${crashed.length === 1 ? 'conversation' : 'conversations'}). Open a conversation to restart its agent.`}
+          action={
+            <a className="btn btn-small" href={paths.session(workspace.id, crashed[0].id)}>
+              Open crashed conversation
+            </a>
+          }
+        />
+      ) : null}
       {error ? (
         <CallErrorBanner error={error} onDismiss={() => setError(null)} onNavigate={() => setError(null)} />
       ) : null}
@@ -172,6 +206,17 @@ export function WorkspaceHeader({
           changes where keys go.
         </p>
       </ConfirmDialog>
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove ${workspace.name} from dspatch?`}
+        message={`The folder ${workspace.dir} and its files stay on disk; only the app forgets this workspace, its conversations and stored secrets. Add the folder again to bring it back.`}
+        confirmLabel="Remove workspace"
+        danger
+        busy={removing === 'removing'}
+        onConfirm={() => void remove()}
+        onCancel={() => setRemoving(null)}
+        testId="remove-workspace"
+      />
     </header>
   );
 }

@@ -70,6 +70,8 @@ function summary(overrides: Partial<SessionSummary> = {}): SessionSummary {
     state: 'idle',
     createdAt: 1,
     updatedAt: 1,
+    pinnedAt: null,
+    archivedAt: null,
     ...overrides,
   };
 }
