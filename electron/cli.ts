@@ -11,8 +11,9 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { HostClient, HostEvent } from './api/contract';
-import type { SessionChange, TimelineEntry } from './api/types';
+import type { SessionChange, TimelineEntry, UsageSummaryRow } from './api/types';
 import { HostError } from './host/errors';
+import { DAY_MS, dayToMs, sumCosts } from './store/cost';
 import type { Host } from './host/host';
 
 const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,9 +25,11 @@ const EXIT = { ok: 0, failed: 1, missingSecret: 2, usage: 64 } as const;
 const HELP = `dspatch ${VERSION} — a workspace for AI agents
 
 Usage:
-  dspatch serve [--port N] [--host ADDR] [--public-url URL]
+  dspatch serve [--port N] [--host ADDR] [--public-url URL] [--new-token]
                                                   Browser mode: serve the app, print the URL to open;
-                                                  URL is how other machines reach it (with --host 0.0.0.0)
+                                                  URL is how other machines reach it (with --host 0.0.0.0).
+                                                  The link's token stays across restarts; --new-token
+                                                  replaces it (links from before stop working)
   dspatch run DIR --prompt TEXT [--agent KEY] [--json]
                                                   Launch the workspace in DIR, send TEXT, stream the reply
   dspatch workspaces add DIR | list | show WS | remove WS
@@ -36,6 +39,10 @@ Usage:
   dspatch tasks list SESSION | flush SESSION      A conversation's tasks; flush extracts pending messages now
   dspatch tools SESSION | --workspace WS          Calls, errors and durations per tool
   dspatch api-key                                 The key (sk-ac-…) for the Acontext API at /api/v1
+  dspatch usage [--since DAY] [--until DAY] [--workspace WS]
+                                                  Tokens and cost per model; DAY is YYYY-MM-DD (UTC), both included
+  dspatch prices list | set MODEL --input N --cached N --output N [--from DAY] | remove MODEL [--from DAY]
+                                                  The price table, USD per million tokens (check current prices)
 
 Options:
   --data-dir DIR   Where dspatch keeps its database and keys (default: ${defaultDataDir()})
@@ -93,9 +100,16 @@ async function main(argv: string[]): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       'public-url': { type: 'string' },
+      'new-token': { type: 'boolean' },
       prompt: { type: 'string' },
       agent: { type: 'string' },
       workspace: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      input: { type: 'string' },
+      cached: { type: 'string' },
+      output: { type: 'string' },
+      from: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -109,7 +123,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'serve':
-      return serve(dataDir, values.host ?? '127.0.0.1', parsePort(values.port ?? '7450'), values['public-url']);
+      return serve(dataDir, values.host ?? '127.0.0.1', parsePort(values.port ?? '7450'), values['public-url'], values['new-token'] ?? false);
     case 'run': {
       if (!sub) throw new UsageError('dspatch run needs a workspace directory: dspatch run DIR --prompt TEXT');
       if (values.prompt === undefined || values.prompt === '') throw new UsageError('dspatch run needs --prompt TEXT');
@@ -128,6 +142,10 @@ async function main(argv: string[]): Promise<number> {
       return withHost(dataDir, command, (host) => tasksCommand(host, sub, rest, json));
     case 'tools':
       return withHost(dataDir, command, (host) => toolsCommand(host, sub, values.workspace, json));
+    case 'usage':
+      return withHost(dataDir, command, (host) => usageCommand(host, sub, values, json));
+    case 'prices':
+      return withHost(dataDir, command, (host) => pricesCommand(host, sub, rest, values, json));
     case 'api-key':
       return withHost(dataDir, command, async (host) => {
         const { apiKey } = await host.call('acontext.apiKey', {});
@@ -151,12 +169,19 @@ async function withHost(dataDir: string, command: string, work: (host: HostClien
 
 // ── serve ─────────────────────────────────────────────────────────────────────────────────────
 
-async function serve(dataDir: string, bindHost: string, port: number, publicUrl: string | undefined): Promise<number> {
-  const [{ startWebServer }, { startControlServer }] = await Promise.all([import('./serve/web-server'), import('./serve/host-socket')]);
+async function serve(dataDir: string, bindHost: string, port: number, publicUrl: string | undefined, newToken: boolean): Promise<number> {
+  const [{ startWebServer }, { startControlServer }, { accessToken }, { FileCipher }] = await Promise.all([
+    import('./serve/web-server'),
+    import('./serve/host-socket'),
+    import('./serve/access-token'),
+    import('./serve/file-cipher'),
+  ]);
   const host = await openHost(dataDir, 'serve');
   let server;
+  let token;
   try {
-    server = await startWebServer({ host, rendererDir: join(APP_ROOT, 'out', 'renderer'), bindHost, port, publicUrl });
+    token = await accessToken(dataDir, new FileCipher(dataDir), { rotate: newToken });
+    server = await startWebServer({ host, rendererDir: join(APP_ROOT, 'out', 'renderer'), bindHost, port, publicUrl, token: token.token });
   } catch (error) {
     await host.close();
     throw error;
@@ -170,8 +195,11 @@ async function serve(dataDir: string, bindHost: string, port: number, publicUrl:
   print(`dspatch ${VERSION} — browser mode. Data: ${dataDir}`);
   if (!info.secrets.osProtected) print(`Note: ${info.secrets.note}`);
   if (server.warning) print(`Warning: ${server.warning}`);
-  print('Open this URL in your browser (it contains the access token):');
+  if (token.replaced) print(`Warning: ${token.replaced}.`);
+  else if (newToken) print('A new access token was made: links from before no longer work.');
+  print('Open this URL in your browser (it contains the access token; it stays the same when serve restarts):');
   print(server.url);
+  print('For a new link (and to lock out the old one), restart with: dspatch serve --new-token');
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once('SIGINT', stop);
@@ -438,6 +466,101 @@ async function toolsCommand(host: HostClient, sessionId: string | undefined, wor
     if (tool.lastError) print(`    last error (${new Date(tool.lastError.at).toISOString()}, session ${tool.lastError.sessionId}): ${tool.lastError.message.split('\n')[0]}`);
   }
   return EXIT.ok;
+}
+
+async function usageCommand(
+  host: HostClient,
+  extra: string | undefined,
+  options: { since?: string; until?: string; workspace?: string },
+  json: boolean,
+): Promise<number> {
+  if (extra) throw new UsageError('dspatch usage [--since YYYY-MM-DD] [--until YYYY-MM-DD] [--workspace WS]');
+  const since = options.since === undefined ? undefined : parseDay('--since', options.since);
+  // --until names the last day counted; the host's bound is exclusive.
+  const until = options.until === undefined ? undefined : parseDay('--until', options.until) + DAY_MS;
+  if (since !== undefined && until !== undefined && since >= until) throw new UsageError('--since must not be later than --until.');
+  const workspaceId = options.workspace ? (await findWorkspace(host, options.workspace)).id : undefined;
+  const summary = await host.call('usage.summary', { workspaceId, since, until });
+  // The host counts agents and task extraction apart; here a model is one row.
+  const models = new Map<string, UsageSummaryRow & { costs: (number | null)[] }>();
+  for (const row of summary.byModel) {
+    const entry = models.get(row.model) ?? { model: row.model, requests: 0, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0, reasoningTokens: 0, costUsd: null, costs: [] };
+    for (const key of ['requests', 'inputTokens', 'cachedInputTokens', 'outputTokens', 'reasoningTokens'] as const) entry[key] += row[key];
+    entry.costs.push(row.costUsd);
+    models.set(row.model, entry);
+  }
+  const byModel = [...models.values()].map(({ costs, ...row }) => ({ ...row, costUsd: sumCosts(costs) }));
+  const unpriced = byModel.filter((row) => row.costUsd === null).map((row) => row.model);
+  const { model: _all, source: _none, ...totals } = summary.total;
+  if (json) {
+    const range = { since: options.since ?? null, until: options.until ?? null, workspaceId: workspaceId ?? null };
+    return print(JSON.stringify({ ...range, totals, byModel, unpricedModels: unpriced })), EXIT.ok;
+  }
+  if (byModel.length === 0) return print('No usage in this range.'), EXIT.ok;
+  const cost = (usd: number | null) => (usd === null ? 'unknown' : `$${usd.toFixed(4)}`);
+  const line = (r: Omit<UsageSummaryRow, 'source'>) =>
+    `${r.model}  ${r.requests} calls  input ${r.inputTokens} (${r.cachedInputTokens} cached)  output ${r.outputTokens} (${r.reasoningTokens} reasoning)  ${cost(r.costUsd)}`;
+  for (const row of byModel) print(line(row));
+  print(line({ ...totals, model: 'Total' }));
+  for (const model of unpriced) print(`No price for ${model}: add one with dspatch prices set ${model} --input N --cached N --output N`);
+  return EXIT.ok;
+}
+
+async function pricesCommand(
+  host: HostClient,
+  sub: string | undefined,
+  args: string[],
+  options: { input?: string; cached?: string; output?: string; from?: string },
+  json: boolean,
+): Promise<number> {
+  if (options.from !== undefined) parseDay('--from', options.from);
+  const validFrom = options.from;
+  switch (sub) {
+    case 'list': {
+      const prices = await host.call('prices.list', {});
+      if (json) return print(JSON.stringify(prices)), EXIT.ok;
+      if (prices.length === 0) return print('No prices. Add one with dspatch prices set MODEL --input N --cached N --output N'), EXIT.ok;
+      print('USD per million tokens: input / cached input / output, from the day given (UTC). Check them against your provider’s current prices.');
+      for (const p of prices) print(`${p.model}  from ${p.validFrom}  ${p.inputPerMTok} / ${p.cachedInputPerMTok} / ${p.outputPerMTok}`);
+      return EXIT.ok;
+    }
+    case 'set': {
+      if (!args[0] || args.length > 1) throw new UsageError('dspatch prices set MODEL --input N --cached N --output N [--from YYYY-MM-DD]');
+      const price = await host.call('prices.set', {
+        model: args[0],
+        inputPerMTok: parsePrice('--input', options.input),
+        cachedInputPerMTok: parsePrice('--cached', options.cached),
+        outputPerMTok: parsePrice('--output', options.output),
+        validFrom,
+      });
+      if (json) return print(JSON.stringify(price)), EXIT.ok;
+      print(`${price.model} from ${price.validFrom}: $${price.inputPerMTok} input, $${price.cachedInputPerMTok} cached input, $${price.outputPerMTok} output per million tokens.`);
+      return EXIT.ok;
+    }
+    case 'remove': {
+      if (!args[0] || args.length > 1) throw new UsageError('dspatch prices remove MODEL [--from YYYY-MM-DD]');
+      await host.call('prices.remove', { model: args[0], validFrom });
+      print(`Removed the price${validFrom ? ` from ${validFrom}` : 's'} of ${args[0]}.`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('dspatch prices list | set MODEL --input N --cached N --output N [--from YYYY-MM-DD] | remove MODEL [--from YYYY-MM-DD]');
+  }
+}
+
+function parseDay(option: string, text: string): number {
+  const ms = dayToMs(text);
+  if (ms === null) throw new UsageError(`${option} must be a date YYYY-MM-DD, not "${text}".`);
+  return ms;
+}
+
+/** USD per million tokens: a plain non-negative decimal, so "-1", "abc", "1e3" and "" are refused here. */
+function parsePrice(option: string, text: string | undefined): number {
+  if (text === undefined) throw new UsageError(`dspatch prices set needs ${option} N (USD per million tokens).`);
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) {
+    throw new UsageError(`${option} must be a non-negative number of USD per million tokens, not "${text}".`);
+  }
+  return Number(text);
 }
 
 async function readStdin(): Promise<string> {

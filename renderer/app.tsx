@@ -12,10 +12,13 @@ import { NewWorkspacePage } from './features/new-workspace/new-workspace-page';
 import { SettingsPage } from './features/settings/settings-page';
 import { AuthRequired } from './features/shell/auth-required';
 import { ConnectionBanner } from './features/shell/connection-banner';
+import { usePendingCountTitle, watchForNotifications } from './features/shell/notifications';
 import { useRoute } from './features/shell/router';
 import type { Route } from './features/shell/router';
+import { ShortcutsSheet, useShortcuts } from './features/shell/shortcuts';
 import { Sidebar } from './features/shell/sidebar';
 import { UsagePage } from './features/usage/usage-page';
+import { SessionLink } from './features/workspaces/session-link';
 import { WorkspaceView } from './features/workspaces/workspace-view';
 import { WorkspacesPage } from './features/workspaces/workspaces-page';
 
@@ -42,7 +45,11 @@ export function Root({ connection, services }: { connection: Connection; service
 
 function App() {
   const route = useRoute();
+  const services = useServices();
   useAppData();
+  usePendingCountTitle(services);
+  useEffect(() => watchForNotifications(services), [services]);
+  const shortcuts = useShortcuts(services);
 
   return (
     <div className="shell">
@@ -51,6 +58,7 @@ function App() {
         <ConnectionBanner />
         <Page route={route} />
       </div>
+      <ShortcutsSheet open={shortcuts.sheetOpen} onClose={shortcuts.closeSheet} />
     </div>
   );
 }
@@ -104,6 +112,8 @@ function Page({ route }: { route: Route }) {
           sessionFocus={route.focus}
         />
       );
+    case 'session-link':
+      return <SessionLink sessionId={route.sessionId} focus={route.focus} />;
     case 'external':
       return <ExternalSessionsPage />;
     case 'external-session':
@@ -117,6 +127,6 @@ function Page({ route }: { route: Route }) {
     case 'usage':
       return <UsagePage />;
     case 'settings':
-      return <SettingsPage section={route.section} />;
+      return <SettingsPage section={route.section} model={route.model} />;
   }
 }

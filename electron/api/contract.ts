@@ -11,6 +11,7 @@ import type {
   InquirySummary,
   LaunchConsent,
   LogEntry,
+  ModelPrice,
   SessionChange,
   SessionSnapshot,
   SessionState,
@@ -37,6 +38,19 @@ export const MAX_SECRETS_PER_REQUEST = 64;
 const secretMap = z
   .record(envKey, secretValue)
   .refine((secrets) => Object.keys(secrets).length <= MAX_SECRETS_PER_REQUEST, `must hold at most ${MAX_SECRETS_PER_REQUEST} secrets`);
+
+const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
+const modelName = z.string().trim().min(1, 'must name a model').max(200);
+// A price is a non-negative, finite number of dollars (zod refuses NaN and Infinity).
+const perMTok = z.number().min(0, 'must not be negative').max(1_000_000);
+const calendarDay = z
+  .string()
+  .max(10)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((day) => {
+    const ms = Date.parse(`${day}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
+  }, 'must be a real date');
 
 /** Request schemas, one per method. Every request is parsed with its schema before a service sees it. */
 export const requestSchemas = {
@@ -85,7 +99,8 @@ export const requestSchemas = {
   'templates.add': z.object({ dir: z.string().min(1).max(4096), confirm: z.boolean().optional() }),
   'templates.remove': z.object({ name: z.string().min(1).max(200) }),
 
-  'sessions.list': z.object({ workspaceId: id }),
+  /** Pinned first, then the most recently updated; archived ones only with includeArchived. */
+  'sessions.list': z.object({ workspaceId: id, includeArchived: z.boolean().optional() }),
   'sessions.open': z.object({ sessionId: id, limit: z.number().int().min(1).max(5000).optional() }),
   'sessions.history': z.object({ sessionId: id, beforeEntryId: id, limit: z.number().int().min(1).max(5000) }),
   /** The whole conversation in OpenAI chat format, oldest first (`dspatch sessions show`). */
@@ -93,6 +108,12 @@ export const requestSchemas = {
   'sessions.create': z.object({ workspaceId: id, agentKey: z.string().min(1).max(200) }),
   'sessions.send': z.object({ sessionId: id, text: text.min(1) }),
   'sessions.interrupt': z.object({ sessionId: id }),
+  'sessions.rename': z.object({ sessionId: id, title: z.string().trim().min(1).max(200) }),
+  /** Refused (conflict) while its agent is generating or waiting. */
+  'sessions.delete': z.object({ sessionId: id }),
+  /** Leaves out what is not given. */
+  'sessions.setFlags': z.object({ sessionId: id, pinned: z.boolean().optional(), archived: z.boolean().optional() }),
+  'sessions.restart': z.object({ sessionId: id }),
 
   'inquiries.list': z.object({ status: z.enum(['pending', 'answered', 'all']).optional() }),
   'inquiries.answer': z.object({
@@ -108,7 +129,21 @@ export const requestSchemas = {
     limit: z.number().int().min(1).max(5000).optional(),
   }),
   'usage.list': z.object({ workspaceId: id.optional(), limit: z.number().int().min(1).max(5000).optional() }),
-  'usage.summary': z.object({ workspaceId: id.optional() }),
+  /** `since` (inclusive) and `until` (exclusive) are ms; omitted, the range is open on that side. */
+  'usage.summary': z.object({ workspaceId: id.optional(), since: epochMs.optional(), until: epochMs.optional() }),
+
+  /** The price table, USD per million tokens per model and the UTC day it applies from. */
+  'prices.list': z.object({}),
+  /** Without validFrom, a model's first price covers all its calls and a later one applies from today. */
+  'prices.set': z.object({
+    model: modelName,
+    inputPerMTok: perMTok,
+    cachedInputPerMTok: perMTok,
+    outputPerMTok: perMTok,
+    validFrom: calendarDay.optional(),
+  }),
+  /** Without validFrom, every price of the model. */
+  'prices.remove': z.object({ model: modelName, validFrom: calendarDay.optional() }),
 
   /** A conversation's tasks, progress, preferences and extraction status. */
   'tasks.board': z.object({ sessionId: id }),
@@ -170,11 +205,19 @@ export interface HostResponses {
   'sessions.create': SessionSummary;
   'sessions.send': { turnId: string };
   'sessions.interrupt': { ok: true };
+  'sessions.rename': SessionSummary;
+  'sessions.delete': { ok: true };
+  'sessions.setFlags': SessionSummary;
+  /** The session after its agent was started again (launching the workspace if it had stopped). */
+  'sessions.restart': SessionSummary;
   'inquiries.list': InquirySummary[];
   'inquiries.answer': { ok: true };
   'logs.list': LogEntry[];
   'usage.list': UsageRecord[];
   'usage.summary': { byModel: UsageSummaryRow[]; total: UsageSummaryRow };
+  'prices.list': ModelPrice[];
+  'prices.set': ModelPrice;
+  'prices.remove': { ok: true };
   'tasks.board': TaskBoard;
   'tasks.flush': TaskBoard;
   'tasks.retry': TaskBoard;
@@ -208,6 +251,7 @@ export interface WorkspaceValidation {
 export type HostEvent =
   | { type: 'session.event'; sessionId: string; seq: number; change: SessionChange }
   | { type: 'session.updated'; session: SessionSummary }
+  | { type: 'session.deleted'; sessionId: string; workspaceId: string }
   | { type: 'workspace.updated'; workspaceId: string; runStatus: RunStatus | null }
   | { type: 'workspaces.changed' }
   | { type: 'inquiry.updated'; inquiry: InquirySummary }
@@ -228,6 +272,8 @@ export type HostErrorCode =
   | 'consent_required'
   | 'not_running'
   | 'not_supported'
+  /** An agent process exited while its workspace was starting; the message holds its last output. */
+  | 'agent_failed'
   | 'internal';
 
 export interface HostErrorPayload {

@@ -66,6 +66,10 @@ export interface SessionSummary {
   state: SessionState;
   createdAt: number;
   updatedAt: number;
+  /** When the user pinned it (pinned ones list first), or null. */
+  pinnedAt: number | null;
+  /** When the user archived it (lists leave it out unless asked), or null. */
+  archivedAt: number | null;
 }
 
 export type MessageStatus = 'streaming' | 'done' | 'interrupted' | 'cut' | 'failed';
@@ -136,6 +140,8 @@ export interface UsageRecord {
   outputTokens: number;
   reasoningTokens: number;
   createdAt: number;
+  /** USD at the price valid when the call was made; null when the model has no price (unknown, never $0). */
+  costUsd: number | null;
 }
 
 export interface UsageSummaryRow {
@@ -147,6 +153,18 @@ export interface UsageSummaryRow {
   cachedInputTokens: number;
   outputTokens: number;
   reasoningTokens: number;
+  /** USD; null when any of its calls' models has no price. */
+  costUsd: number | null;
+}
+
+/** A model's price in USD per million tokens, from the UTC day `validFrom` (YYYY-MM-DD) on. */
+export interface ModelPrice {
+  model: string;
+  validFrom: string;
+  inputPerMTok: number;
+  cachedInputPerMTok: number;
+  outputPerMTok: number;
+  updatedAt: number;
 }
 
 export interface InquirySummary {

@@ -190,7 +190,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       await templates.remove(r.name);
       return ok;
     },
-    'sessions.list': (r) => sessions.list(r.workspaceId),
+    'sessions.list': (r) => sessions.list(r.workspaceId, r.includeArchived),
     'sessions.open': (r) => sessions.open(r.sessionId, r.limit),
     'sessions.history': (r) => sessions.history(r.sessionId, r.beforeEntryId, r.limit),
     'sessions.messages': (r) => {
@@ -203,6 +203,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       sessions.interrupt(r.sessionId);
       return ok;
     },
+    'sessions.rename': (r) => sessions.rename(r.sessionId, r.title),
+    'sessions.delete': (r) => {
+      sessions.delete(r.sessionId);
+      return ok;
+    },
+    'sessions.setFlags': (r) => sessions.setFlags(r.sessionId, r),
+    'sessions.restart': (r) => sessions.restart(r.sessionId),
     'inquiries.list': (r) => sessions.listInquiries(r.status ?? 'pending'),
     'inquiries.answer': (r) => {
       sessions.answerInquiry(r.inquiryId, r.text, r.suggestionIndex);
@@ -218,7 +225,15 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     'usage.summary': (r) => {
       writer.flush();
-      return store.usage.summary(r.workspaceId);
+      return store.usage.summary(r);
+    },
+    'prices.list': () => store.prices.list(),
+    'prices.set': (r) => store.prices.set(r),
+    'prices.remove': (r) => {
+      if (store.prices.remove(r.model, r.validFrom) === 0) {
+        throw new HostError('not_found', `No price for "${r.model}"${r.validFrom ? ` from ${r.validFrom}` : ''}.`);
+      }
+      return ok;
     },
     'tasks.board': (r) => tasks.board(sessions.get(r.sessionId).id),
     'tasks.flush': (r) => {

@@ -1,5 +1,5 @@
 // Security baseline for every web contents and session (Electron security checklist items 13–17, 20):
-// no navigation away from app://dspatch, no new windows, no <webview>, no permissions. Links to https:
+// no navigation away from app://dspatch, no new windows, no <webview>, no permissions but notifications for our own pages. Links to https:
 // pages open in the user's browser, and only after `new URL` parsed them.
 import { app, session, shell } from 'electron';
 import type { Session, WebContents } from 'electron';
@@ -121,14 +121,20 @@ export function hardenWebContents(contents: WebContents, log: PlatformLogger = c
 }
 
 /** Refuses every permission request and check (camera, notifications, clipboard-read, …). */
-export function denyAllPermissions(target: Session): void {
-  target.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  target.setPermissionCheckHandler(() => false);
+/** The one permission our own pages get: desktop notifications (a question, a long turn ending). */
+const APP_PERMISSIONS = new Set(['notifications']);
+
+/** Every permission is refused, except notifications for our own pages. */
+export function restrictPermissions(target: Session): void {
+  target.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(APP_PERMISSIONS.has(permission) && isAppUrl(details.requestingUrl)),
+  );
+  target.setPermissionCheckHandler((_contents, permission, requestingOrigin) => APP_PERMISSIONS.has(permission) && isAppUrl(requestingOrigin));
 }
 
 /** Installs the baseline app-wide. Call once, after `ready`. */
 export function installSecurityHandlers(log: PlatformLogger = consoleLogger): void {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
-  app.on('session-created', (created) => denyAllPermissions(created));
-  denyAllPermissions(session.defaultSession);
+  app.on('session-created', (created) => restrictPermissions(created));
+  restrictPermissions(session.defaultSession);
 }

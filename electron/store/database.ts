@@ -10,11 +10,13 @@ import consents from './migrations/0003_consents.sql?raw';
 import tasks from './migrations/0004_tasks.sql?raw';
 import entryChunks from './migrations/0005_entry_chunks.sql?raw';
 import acontext from './migrations/0006_acontext.sql?raw';
+import sessionFlags from './migrations/0007_session_flags.sql?raw';
+import prices from './migrations/0008_prices.sql?raw';
 
 export type Db = Database.Database;
 
 /** In order; the index + 1 is the user_version after applying it. Never edit one that shipped. */
-const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext];
+const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext, sessionFlags, prices];
 
 export function openDatabase(dataDir: string): Db {
   prepareDataDir(dataDir);

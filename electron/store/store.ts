@@ -4,6 +4,7 @@ import { ConsentRepo } from './consent-repo';
 import { openDatabase, type Db } from './database';
 import { InquiryRepo } from './inquiry-repo';
 import { LogRepo } from './log-repo';
+import { PriceRepo } from './price-repo';
 import { SecretRepo } from './secret-repo';
 import { SessionRepo } from './session-repo';
 import { TaskRepo } from './task-repo';
@@ -19,6 +20,7 @@ export class Store {
   readonly sessions: SessionRepo;
   readonly logs: LogRepo;
   readonly usage: UsageRepo;
+  readonly prices: PriceRepo;
   readonly inquiries: InquiryRepo;
   readonly consents: ConsentRepo;
   readonly tasks: TaskRepo;
@@ -31,7 +33,8 @@ export class Store {
     this.templates = new TemplateRepo(db);
     this.sessions = new SessionRepo(db);
     this.logs = new LogRepo(db);
-    this.usage = new UsageRepo(db);
+    this.prices = new PriceRepo(db);
+    this.usage = new UsageRepo(db, () => this.prices.book());
     this.inquiries = new InquiryRepo(db);
     this.consents = new ConsentRepo(db);
     this.tasks = new TaskRepo(db);

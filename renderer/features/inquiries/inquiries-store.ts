@@ -10,6 +10,8 @@ export interface InquiriesState {
   loaded: boolean;
   error: string | null;
   refresh(): Promise<void>;
+  /** Loads the answered and cancelled ones too, for the Inquiries page's history. */
+  loadHistory(): Promise<void>;
   answer(inquiryId: string, text: string, suggestionIndex?: number): Promise<void>;
 }
 
@@ -30,6 +32,17 @@ export function createInquiriesStore(client: HostClient) {
         set({ byId, loaded: true, error: null });
       } catch (error) {
         set({ loaded: true, error: errorMessage(error) });
+      }
+    },
+
+    async loadHistory() {
+      try {
+        const all = await client.call('inquiries.list', { status: 'all' });
+        const byId = { ...get().byId };
+        for (const inquiry of all) byId[inquiry.id] = inquiry;
+        set({ byId, error: null });
+      } catch (error) {
+        set({ error: errorMessage(error) });
       }
     },
 

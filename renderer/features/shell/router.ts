@@ -20,13 +20,16 @@ export type Route =
       focusKey: string | null;
     }
   | { page: 'session'; workspaceId: string; sessionId: string; focus: SessionFocus | null }
+  /** A conversation by its id alone: the link that stays right whatever page shows it. */
+  | { page: 'session-link'; sessionId: string; focus: SessionFocus | null }
   | { page: 'external' }
   | { page: 'external-session'; sessionId: string; focus: SessionFocus | null }
   | { page: 'new' }
   | { page: 'inquiries' }
   | { page: 'activity' }
   | { page: 'usage' }
-  | { page: 'settings'; section: string | null };
+  /** `model`: a model to prefill in Settings → Prices (the Usage page's "Add a price"). */
+  | { page: 'settings'; section: string | null; model: string | null };
 
 export function parseRoute(hash: string): Route {
   const raw = hash.replace(/^#/, '');
@@ -43,7 +46,9 @@ export function parseRoute(hash: string): Route {
     case 'usage':
       return { page: 'usage' };
     case 'settings':
-      return { page: 'settings', section: parts[1] ?? null };
+      return { page: 'settings', section: parts[1] ?? null, model: params.get('model') };
+    case 'sessions':
+      return parts[1] ? { page: 'session-link', sessionId: parts[1], focus: sessionFocus(params) } : { page: 'workspaces' };
     case 'external':
       return parts[1]
         ? { page: 'external-session', sessionId: parts[1], focus: sessionFocus(params) }
@@ -100,13 +105,16 @@ export const paths = {
     workspaceId === EXTERNAL_WORKSPACE_ID
       ? externalSession(sessionId, focus)
       : `#/workspaces/${enc(workspaceId)}/sessions/${enc(sessionId)}${focusQuery(focus)}`,
+  /** Opens a conversation knowing only its id (it finds the workspace); the place to link from anywhere. */
+  sessionLink: (sessionId: string, focus?: SessionFocus) => `#/sessions/${enc(sessionId)}${focusQuery(focus)}`,
   externalSessions: () => '#/external',
   externalSession,
   newWorkspace: () => '#/new',
   inquiries: () => '#/inquiries',
   activity: () => '#/activity',
   usage: () => '#/usage',
-  settings: (section?: 'tasks' | 'acontext') => `#/settings${section ? `/${section}` : ''}`,
+  settings: (section?: 'tasks' | 'acontext' | 'prices') => `#/settings${section ? `/${section}` : ''}`,
+  addPrice: (model: string) => `#/settings/prices?model=${enc(model)}`,
 };
 
 export function navigate(hash: string): void {

@@ -1,5 +1,5 @@
-// Token usage: totals by model and the most recent model calls. No live event exists for usage,
-// so the page refreshes on demand.
+// Token usage and its cost: totals by model and the most recent model calls. No live event exists for
+// usage, so the page refreshes on demand. A model without a price shows an unknown cost, never $0.
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { UsageSummaryRow } from '../../../electron/api/types';
@@ -9,7 +9,7 @@ import { ErrorBanner } from '../../components/error-banner';
 import { formatCompact, formatNumber, formatTime } from '../../components/format';
 import { useHostQuery } from '../../components/use-host-query';
 import { WorkspaceSelect } from '../../components/workspace-select';
-import { EXTERNAL_WORKSPACE_ID } from '../shell/router';
+import { EXTERNAL_WORKSPACE_ID, navigate, paths } from '../shell/router';
 
 const RECENT_LIMIT = 200;
 
@@ -69,6 +69,11 @@ export function UsagePage() {
             detail={`${formatCompact(total.reasoningTokens)} reasoning`}
           />
           <Stat label="Total tokens" value={formatCompact(total.inputTokens + total.outputTokens)} />
+          <Stat
+            label="Cost"
+            value={formatCost(total.costUsd)}
+            detail={total.costUsd === null ? 'some models have no price' : 'at the prices in Settings'}
+          />
         </div>
       ) : summary.loading ? (
         <div className="loading-line">Loading…</div>
@@ -97,7 +102,7 @@ export function UsagePage() {
               {summary.data.byModel.map((row) => (
                 <UsageRow key={`${row.source}:${row.model}`} row={row} />
               ))}
-              <UsageRow row={{ ...summary.data.total, model: 'Total' }} strong />
+              <UsageRow row={{ ...summary.data.total, model: 'Total' }} total />
             </tbody>
           </table>
         </section>
@@ -122,9 +127,12 @@ export function UsagePage() {
               {records.data.map((record) => (
                 <tr key={record.id}>
                   <td className="nowrap">{formatTime(record.createdAt)}</td>
-                  <td>{record.source === 'tasks' ? `${record.agentKey} · task extraction` : record.agentKey}</td>
+                  <td>
+                    {record.source === 'tasks' ? `${record.agentKey} · task extraction` : record.agentKey}
+                  </td>
                   <td className="mono">{record.model}</td>
                   <CountCells counts={record} />
+                  <CostCell costUsd={record.costUsd} model={record.model} />
                 </tr>
               ))}
             </tbody>
@@ -145,20 +153,55 @@ function Stat({ label, value, detail }: { label: string; value: string; detail?:
   );
 }
 
-function UsageRow({ row, strong }: { row: UsageSummaryRow; strong?: boolean }) {
+function UsageRow({ row, total }: { row: UsageSummaryRow; total?: boolean }) {
   return (
-    <tr className={strong ? 'total-row' : undefined}>
+    <tr
+      className={total ? 'total-row' : undefined}
+      data-testid={total ? 'usage-total-row' : 'usage-model-row'}
+      data-model={row.model}
+    >
       <td className="mono">
         {row.model}
         {row.source === 'tasks' ? <span className="muted small"> · task extraction</span> : null}
       </td>
       <CountCells counts={row} />
+      {/* The total's unknown comes from the rows above, each with its own "Add a price". */}
+      <CostCell costUsd={row.costUsd} model={total ? null : row.model} />
     </tr>
   );
 }
 
+/** $0.0123: four decimals, since one call often costs less than a cent. */
+function formatCost(usd: number | null): string {
+  return usd === null ? 'unknown' : `$${usd.toFixed(4)}`;
+}
+
+function CostCell({ costUsd, model }: { costUsd: number | null; model: string | null }) {
+  return (
+    <td className="num nowrap" data-testid="usage-cost">
+      {costUsd === null ? (
+        <>
+          <span className="muted">unknown</span>
+          {model ? (
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              aria-label={`Add a price for ${model}`}
+              onClick={() => navigate(paths.addPrice(model))}
+            >
+              Add a price
+            </button>
+          ) : null}
+        </>
+      ) : (
+        formatCost(costUsd)
+      )}
+    </td>
+  );
+}
+
 // Both tables show the same counts; one place keeps their headers and cells in the same order.
-type Counts = Omit<UsageSummaryRow, 'model'>;
+type Counts = Omit<UsageSummaryRow, 'model' | 'costUsd'>;
 
 function CountHeaders() {
   return (
@@ -168,6 +211,7 @@ function CountHeaders() {
       <th className="num">Cached</th>
       <th className="num">Output</th>
       <th className="num">Reasoning</th>
+      <th className="num">Cost</th>
     </>
   );
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Session, WebContents } from 'electron';
 import {
-  denyAllPermissions,
+  restrictPermissions,
   hardenWebContents,
   installSecurityHandlers,
   isAppUrl,
@@ -131,23 +131,31 @@ describe('hardenWebContents', () => {
 describe('permissions', () => {
   beforeEach(() => resetElectronShell());
 
-  it('denies every permission request and check', () => {
+  it('denies every permission but notifications, and those only to our own pages', () => {
     const target = { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() };
-    denyAllPermissions(target as unknown as Session);
+    restrictPermissions(target as unknown as Session);
     const requestHandler = target.setPermissionRequestHandler.mock.calls[0]![0] as (
       contents: unknown,
       permission: string,
       callback: (granted: boolean) => void,
+      details: { requestingUrl: string },
     ) => void;
-    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal']) {
+    const request = (permission: string, requestingUrl: string) => {
       const callback = vi.fn();
-      requestHandler({}, permission, callback);
-      expect(callback).toHaveBeenCalledWith(false);
+      requestHandler({}, permission, callback, { requestingUrl });
+      return callback.mock.calls[0]?.[0] as boolean;
+    };
+    for (const permission of ['media', 'clipboard-read', 'geolocation', 'openExternal', 'fullscreen']) {
+      expect(request(permission, 'app://dspatch/index.html')).toBe(false);
     }
-    const checkHandler = target.setPermissionCheckHandler.mock.calls[0]![0] as (
-      ...args: unknown[]
-    ) => boolean;
+    expect(request('notifications', 'app://dspatch/index.html')).toBe(true);
+    for (const foreign of ['https://evil.example/', 'app://dspatch.evil/', 'file:///etc/passwd', '']) {
+      expect(request('notifications', foreign)).toBe(false);
+    }
+    const checkHandler = target.setPermissionCheckHandler.mock.calls[0]![0] as (...args: unknown[]) => boolean;
     expect(checkHandler({}, 'media', 'app://dspatch', {})).toBe(false);
+    expect(checkHandler({}, 'notifications', 'app://dspatch', {})).toBe(true);
+    expect(checkHandler({}, 'notifications', 'https://evil.example', {})).toBe(false);
   });
 
   it('installSecurityHandlers covers the default session, new sessions and new web contents', () => {
