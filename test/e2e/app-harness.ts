@@ -58,6 +58,24 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The usual start of an e2e file: the app in browser mode and one Chromium page on it; `close` ends both. */
+export async function openAppPage(
+  viewport = { width: 1280, height: 800 },
+): Promise<{ app: RunningApp; browser: Browser; page: Page; close: () => Promise<void> }> {
+  const app = await startApp();
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport });
+  return {
+    app,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await app.stop();
+    },
+  };
+}
+
 /** With a color scheme: taken in it, once the switch's CSS transitions have finished; then back to light. */
 export async function screenshot(page: Page, name: string, colorScheme?: 'light' | 'dark'): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });

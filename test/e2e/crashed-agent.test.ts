@@ -1,29 +1,23 @@
 // A conversation whose agent crashed, as a user sees it: the conversation says so and offers Restart,
 // the workspace header names the crashed agent, and Restart brings the agent back with the history.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dspatch } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
-import { launchBrowser, screenshot, startApp, workspaceDir, type RunningApp } from './app-harness';
+import { openAppPage, screenshot, workspaceDir, type RunningApp } from './app-harness';
 
 let app: RunningApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  app = await startApp();
+  ({ app, page, close } = await openAppPage());
   const added = await dspatch(['templates', 'add', join(repoRoot, 'test', 'fixtures', 'templates', 'crasher'), '--data-dir', app.dataDir]);
   if (added.code !== 0) throw new Error(`templates add failed: ${added.stderr}`);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(app.url);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => close?.());
 
 describe('a crashed agent in the browser', () => {
   it('says the agent crashed and restarts it with the Restart button', async () => {

@@ -1,23 +1,15 @@
 // A new user's first minutes: open a folder holding an echo workspace, send a message, watch the
 // reply stream in, reload and find the conversation still there.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startApp, workspaceDir, type RunningApp } from './app-harness';
+import { openAppPage, screenshot, workspaceDir, type RunningApp } from './app-harness';
 
 let app: RunningApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+beforeAll(async () => ({ app, page, close } = await openAppPage()));
+afterAll(() => close?.());
 
 describe('echo workspace in the browser', () => {
   it('opens a workspace folder, streams a reply, and keeps it after a reload', async () => {

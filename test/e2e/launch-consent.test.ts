@@ -3,26 +3,20 @@
 // where the key goes is asked about again. Adding a template asks first, too.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureTemplatesDir } from '../helpers/host-harness';
-import { launchBrowser, screenshot, startApp, workspaceDir, type RunningApp } from './app-harness';
+import { openAppPage, screenshot, workspaceDir, type RunningApp } from './app-harness';
 
 let app: RunningApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  ({ app, page, close } = await openAppPage());
   await page.goto(app.url);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => close?.());
 
 const yaml = (baseUrl: string) =>
   `name: consent-e2e\nenv:\n  OPENAI_API_KEY: "{{apikey:Work}}"\n  OPENAI_BASE_URL: ${baseUrl}\nagents:\n  echo:\n    template: echo\n`;

@@ -3,24 +3,16 @@
 // reload, and remove the workspace while its folder stays on disk.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startApp, workspaceDir, type RunningApp } from './app-harness';
+import { openAppPage, screenshot, workspaceDir, type RunningApp } from './app-harness';
 
 let app: RunningApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+beforeAll(async () => ({ app, page, close } = await openAppPage()));
+afterAll(() => close?.());
 
 const list = () => page.getByRole('complementary', { name: 'Agents and conversations' });
 const conversation = (title: string) => list().getByRole('link', { name: new RegExp(title) });

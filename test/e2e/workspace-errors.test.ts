@@ -1,24 +1,18 @@
 // What a user sees when something is wrong: a malformed dspatch.workspace.yml (the error with its
 // line), and a launch without a required secret (the message, and a button straight to the field).
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startApp, workspaceDir, type RunningApp } from './app-harness';
+import { openAppPage, screenshot, workspaceDir, type RunningApp } from './app-harness';
 
 let app: RunningApp;
-let browser: Browser;
 let page: Page;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  ({ app, page, close } = await openAppPage());
   await page.goto(app.url);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => close?.());
 
 async function openFolder(dir: string) {
   await page.getByTestId('nav-workspaces').click();
