@@ -56,7 +56,8 @@ describe('confirming before launch', () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
 
     // The file now sends the key elsewhere: only that is asked, and the new host is named.
-    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByRole('dialog', { name: /^Stop all agents of / }).getByRole('button', { name: 'Stop all agents' }).click();
     await expect.poll(() => launch.isEnabled(), { timeout: 30_000 }).toBe(true);
     writeFileSync(join(dir, 'dspatch.workspace.yml'), yaml('https://collector.evil.test/v1'));
     await launch.click();

@@ -203,6 +203,8 @@ describe('tasks in the browser', () => {
     const conversation = page.url();
     await saveBuffer('100', '3600');
     await page.goto(conversation);
+    // send() counts replies before it sends: let the reloaded timeline show the one reply first.
+    await expect.poll(() => page.getByTestId('entry-message-assistant').count()).toBe(1);
     extractionTurn = () => refusing;
     await send('Book a hotel near the river');
     await expect.poll(() => status.innerText()).toBe('2 messages waiting');

@@ -3,6 +3,8 @@ import type { RunStatus, SessionState } from '../../../electron/api/types';
 
 export interface ComposerMode {
   canSend: boolean;
+  /** The agent is working: what the user writes waits in a queue and is sent when the session is idle. */
+  canQueue: boolean;
   /** The send button becomes Stop (`sessions.interrupt`). */
   showStop: boolean;
   placeholder: string;
@@ -17,10 +19,11 @@ export function composerMode(
 ): ComposerMode {
   switch (state) {
     case null:
-      return { canSend: false, showStop: false, placeholder: 'Loading the conversation…', stateText: '' };
+      return { canSend: false, canQueue: false, showStop: false, placeholder: 'Loading the conversation…', stateText: '' };
     case 'idle':
       return {
         canSend: true,
+        canQueue: false,
         showStop: false,
         placeholder: `Message ${agent}… (Enter to send, Shift+Enter for a new line)`,
         stateText: '',
@@ -28,20 +31,23 @@ export function composerMode(
     case 'generating':
       return {
         canSend: false,
+        canQueue: true,
         showStop: true,
-        placeholder: `${agent} is working — press Stop to interrupt`,
+        placeholder: `${agent} is working — type to queue your next message`,
         stateText: 'Working…',
       };
     case 'waiting_for_agent':
       return {
         canSend: false,
+        canQueue: true,
         showStop: true,
-        placeholder: `${agent} is waiting for another agent to answer`,
+        placeholder: `${agent} is waiting for another agent — type to queue your next message`,
         stateText: 'Waiting for another agent…',
       };
     case 'waiting_for_inquiry':
       return {
         canSend: false,
+        canQueue: false,
         showStop: false,
         placeholder: 'Answer the question above to continue',
         stateText: 'Waiting for your answer',
@@ -50,6 +56,7 @@ export function composerMode(
       // The session view offers Restart beside this line (`sessions.restart`).
       return {
         canSend: true,
+        canQueue: false,
         showStop: false,
         placeholder: `${agent} crashed — press Restart, or send a message to restart it`,
         stateText: 'The agent crashed.',
@@ -58,12 +65,14 @@ export function composerMode(
       return runStatus === 'running'
         ? {
             canSend: true,
+            canQueue: false,
             showStop: false,
             placeholder: 'Send a message to resume this conversation',
             stateText: 'Stopped — send a message to resume',
           }
         : {
             canSend: false,
+            canQueue: false,
             showStop: false,
             placeholder: 'The workspace is not running — launch it to continue this conversation',
             stateText: 'Stopped — launch the workspace to continue',

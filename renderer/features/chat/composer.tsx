@@ -1,24 +1,30 @@
-// The message box under the timeline. Enter sends, Shift+Enter adds a line; while the agent works
-// the send button is a Stop button.
+// The message box under the timeline. Enter sends, Shift+Enter adds a line. While the agent works
+// the box stays editable: Enter (or Queue) queues the message for when the agent is idle, and Stop
+// interrupts it. Queued messages are listed under the box, each removable.
 import { useEffect, useRef, useState } from 'react';
 import type { FormEvent, KeyboardEvent } from 'react';
 import { CallErrorBanner } from '../workspaces/missing-secret-action';
 import type { ComposerMode } from './composer-mode';
+import type { QueuedMessage } from './session-store';
 
 interface ComposerProps {
   mode: ComposerMode;
+  queued: readonly QueuedMessage[];
   onSend: (text: string) => Promise<void>;
+  onQueue: (text: string) => void;
+  onUnqueue: (id: number) => void;
   onStop: () => Promise<void>;
 }
 
 const MAX_HEIGHT = 240;
 
-export function Composer({ mode, onSend, onStop }: ComposerProps) {
+export function Composer({ mode, queued, onSend, onQueue, onUnqueue, onStop }: ComposerProps) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const disabled = !mode.canSend || busy;
+  const editable = mode.canSend || mode.canQueue;
+  const disabled = !editable || busy;
 
   // Grow with the text up to a limit, then scroll.
   useEffect(() => {
@@ -38,6 +44,11 @@ export function Composer({ mode, onSend, onStop }: ComposerProps) {
   async function send() {
     const message = text.trim();
     if (!message || disabled) return;
+    if (!mode.canSend) {
+      onQueue(message);
+      setText('');
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -71,8 +82,7 @@ export function Composer({ mode, onSend, onStop }: ComposerProps) {
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (mode.showStop) void stop();
-    else void send();
+    void send();
   }
 
   return (
@@ -87,21 +97,11 @@ export function Composer({ mode, onSend, onStop }: ComposerProps) {
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
           placeholder={mode.placeholder}
-          disabled={!mode.canSend}
+          disabled={!editable}
           aria-label="Message"
           data-testid="composer-input"
         />
-        {mode.showStop ? (
-          <button
-            type="submit"
-            className="btn btn-stop"
-            disabled={busy}
-            data-testid="composer-stop"
-            title="Stop the agent (interrupt)"
-          >
-            ■ Stop
-          </button>
-        ) : (
+        {mode.canSend ? (
           <button
             type="submit"
             className="btn btn-primary"
@@ -111,8 +111,48 @@ export function Composer({ mode, onSend, onStop }: ComposerProps) {
           >
             {busy ? 'Sending…' : 'Send'}
           </button>
-        )}
+        ) : mode.canQueue ? (
+          <button
+            type="submit"
+            className="btn"
+            disabled={disabled || !text.trim()}
+            data-testid="composer-queue"
+            title="Send when the agent is done (Enter)"
+          >
+            Queue
+          </button>
+        ) : null}
+        {mode.showStop ? (
+          <button
+            type="button"
+            className="btn btn-stop"
+            onClick={() => void stop()}
+            disabled={busy}
+            data-testid="composer-stop"
+            title="Stop the agent (Esc)"
+          >
+            ■ Stop
+          </button>
+        ) : null}
       </form>
+      {queued.length > 0 ? (
+        <ul className="composer-queue" aria-label="Queued messages">
+          {queued.map((item) => (
+            <li key={item.id} className="composer-queued">
+              <span className="queued-badge">queued</span>
+              <span className="queued-text">{item.text}</span>
+              <button
+                type="button"
+                className="btn btn-ghost btn-small"
+                aria-label={`Remove queued message: ${item.text.slice(0, 60)}`}
+                onClick={() => onUnqueue(item.id)}
+              >
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

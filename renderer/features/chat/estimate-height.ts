@@ -100,6 +100,8 @@ export function estimateRowHeight(row: TimelineRow, width: number, expanded: boo
     case 'thinking':
     case 'talk':
       return expanded ? 240 : 42;
+    case 'peer':
+      return expanded ? 260 : 66;
     case 'error':
       return 46;
   }

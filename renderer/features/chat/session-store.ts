@@ -36,6 +36,8 @@ export interface SessionViewState {
   /** Tool calls and reasoning blocks the user opened; kept here so virtualized rows remember. */
   expanded: Record<string, boolean>;
   highlight: Highlight | null;
+  /** Oldest first; the first is sent each time the session becomes idle. Kept only while the view is open. */
+  queued: QueuedMessage[];
 
   open(sessionId: string): Promise<void>;
   /** Re-open the current session (after a reconnect), keeping what is shown until the snapshot lands. */
@@ -44,6 +46,9 @@ export interface SessionViewState {
   loadEarlier(): Promise<void>;
   send(text: string): Promise<void>;
   interrupt(): Promise<void>;
+  /** Queues a message; sent at once if the session is already idle. */
+  queue(text: string): void;
+  unqueue(id: number): void;
   toggleExpanded(entryId: string): void;
   /**
    * Highlights these entries (oldest first) and scrolls to the oldest one loaded, loading earlier
@@ -54,6 +59,12 @@ export interface SessionViewState {
 }
 
 type Buffered = { seq: number; change: SessionChange };
+
+/** A message written while the agent worked, sent when the session is next idle. */
+export interface QueuedMessage {
+  id: number;
+  text: string;
+}
 
 const idleState = {
   sessionId: null,
@@ -66,6 +77,7 @@ const idleState = {
   loadingEarlier: false,
   expanded: {},
   highlight: null,
+  queued: [],
 };
 
 export function createSessionStore(client: HostClient) {
@@ -77,6 +89,11 @@ export function createSessionStore(client: HostClient) {
   let bufferedSummary: SessionSummary | null = null;
   let unsubscribe: (() => void) | null = null;
   let highlightKey = 0;
+  let queueKey = 0;
+  /** A queued message's `sessions.send` is in flight. */
+  let sendingQueued = false;
+  /** Set by a queued send; cleared when the session is seen busy, so each queued message gets its own turn. */
+  let waitForTurn = false;
 
   const store = createStore<SessionViewState>()((set, get) => {
     function applyChange(seq: number, change: SessionChange): void {
@@ -222,6 +239,15 @@ export function createSessionStore(client: HostClient) {
         await client.call('sessions.send', { sessionId, text });
       },
 
+      queue(text) {
+        // Sent at once (by the subscription) if the session is idle by now.
+        set({ queued: [...get().queued, { id: ++queueKey, text }] });
+      },
+
+      unqueue(id) {
+        set({ queued: get().queued.filter((item) => item.id !== id) });
+      },
+
       async interrupt() {
         const { sessionId } = get();
         if (!sessionId) return;
@@ -268,6 +294,38 @@ export function createSessionStore(client: HostClient) {
         set({ expanded });
       },
     };
+  });
+
+  /** Sends the first queued message when the session is idle and no queued one is still starting. */
+  async function sendQueued(): Promise<void> {
+    const { session, queued } = store.getState();
+    const [first, ...rest] = queued;
+    if (!first || session?.state !== 'idle' || sendingQueued || waitForTurn) return;
+    sendingQueued = true;
+    waitForTurn = true;
+    const mine = generation;
+    store.setState({ queued: rest });
+    try {
+      await store.getState().send(first.text);
+    } catch (error) {
+      // Back to the front; it waits for the next idle (or the user removes it) rather than retrying in a loop.
+      if (mine === generation) {
+        store.setState({
+          queued: [first, ...store.getState().queued],
+          error: `The queued message could not be sent: ${errorMessage(error)}`,
+        });
+      }
+    } finally {
+      sendingQueued = false;
+    }
+    // The turn may already have started and ended while the call was answered.
+    if (mine === generation) void sendQueued();
+  }
+
+  store.subscribe((state) => {
+    // The idle seen right after a send is the old one; only once the agent was busy again is it the new.
+    if (state.session && state.session.state !== 'idle') waitForTurn = false;
+    else void sendQueued();
   });
   return store;
 }

@@ -54,6 +54,7 @@ export function SessionView({
   const state = status === 'ready' ? (loaded?.state ?? null) : null;
   const agent = session?.agentKey ?? 'the agent';
   const mode = composerMode(state, runStatus, agent);
+  const queued = useStore(store, (s) => s.queued);
 
   const viewRef = useRef<HTMLDivElement>(null);
   const wide = useElementWidth(viewRef) >= WIDE_VIEW;
@@ -149,7 +150,7 @@ export function SessionView({
       {status === 'loading' ? <div className="loading-line">Loading the conversation…</div> : null}
       <div className="session-body">
         <div className="session-chat">
-          {status === 'ready' ? <Timeline store={store} sessionState={state} /> : null}
+          {status === 'ready' ? <Timeline store={store} sessionState={state} workspaceId={workspaceId} /> : null}
 
           <div className="session-status" aria-live="polite">
             {readOnlyNote ? null : state === 'generating' ? (
@@ -178,7 +179,10 @@ export function SessionView({
           ) : (
             <Composer
               mode={mode}
+              queued={queued}
               onSend={(text) => store.getState().send(text)}
+              onQueue={(text) => store.getState().queue(text)}
+              onUnqueue={(id) => store.getState().unqueue(id)}
               onStop={() => store.getState().interrupt()}
             />
           )}

@@ -11,7 +11,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStore } from 'zustand';
 import type { SessionState } from '../../../electron/api/types';
 import { EmptyState } from '../../components/empty-state';
-import { ErrorRow, TalkRow } from './activity-rows';
+import { ErrorRow, PeerTalkRow, TalkRow } from './activity-rows';
 import { InquiryRow } from './inquiry-row';
 import { MessageRow } from './message-row';
 import type { SessionStore } from './session-store';
@@ -31,15 +31,26 @@ const OVERSCAN = 1;
 
 /** The id a row's open/closed state is kept under. */
 function rowId(row: TimelineRow): string {
-  return row.kind === 'tool' ? ((row.call ?? row.result)?.id ?? row.key) : row.entry.id;
+  if (row.kind === 'tool') return (row.call ?? row.result)?.id ?? row.key;
+  return row.kind === 'peer' ? row.request.id : row.entry.id;
 }
+
+/** States in which the agent may still deliver a pending tool result. */
+const WORKING_STATES: ReadonlySet<SessionState | null> = new Set([
+  null,
+  'generating',
+  'waiting_for_agent',
+  'waiting_for_inquiry',
+]);
 
 export function Timeline({
   store,
   sessionState,
+  workspaceId,
 }: {
   store: SessionStore;
   sessionState: SessionState | null;
+  workspaceId: string;
 }) {
   const status = useStore(store, (s) => s.status);
   const entries = useStore(store, (s) => s.entries);
@@ -48,7 +59,8 @@ export function Timeline({
   const expanded = useStore(store, (s) => s.expanded);
   const toggle = useStore(store, (s) => s.toggleExpanded);
   const highlight = useStore(store, (s) => s.highlight);
-  const rows = useMemo(() => buildRows(entries), [entries]);
+  const live = WORKING_STATES.has(sessionState);
+  const rows = useMemo(() => buildRows(entries, live), [entries, live]);
   const scrollRef = useRef<HTMLDivElement>(null);
   // Read once a render, not per row (it may force a layout). Before the list is mounted, the
   // window stands in for its size.
@@ -111,6 +123,7 @@ export function Timeline({
           <ToolCallRow
             call={row.call}
             result={row.result}
+            status={row.status}
             expanded={!!expanded[rowId(row)]}
             onToggle={toggle}
           />
@@ -119,6 +132,18 @@ export function Timeline({
         return <ThinkingRow entry={row.entry} expanded={!!expanded[row.entry.id]} onToggle={toggle} />;
       case 'inquiry':
         return <InquiryRow entry={row.entry} response={row.response} sessionWaiting={waiting} />;
+      case 'peer':
+        return (
+          <PeerTalkRow
+            request={row.request}
+            response={row.response}
+            result={row.result}
+            status={row.status}
+            workspaceId={workspaceId}
+            expanded={!!expanded[row.request.id]}
+            onToggle={toggle}
+          />
+        );
       case 'talk':
         return <TalkRow entry={row.entry} expanded={!!expanded[row.entry.id]} onToggle={toggle} />;
       case 'error':

@@ -3,10 +3,12 @@ import { memo } from 'react';
 import type { TimelineActivity } from '../../../electron/api/types';
 import { prettyJson } from '../../components/format';
 import { stringField } from './timeline-rows';
+import type { ToolStatus } from './timeline-rows';
 
 interface ToolCallRowProps {
   call: TimelineActivity | null;
   result: TimelineActivity | null;
+  status: ToolStatus;
   expanded: boolean;
   onToggle: (id: string) => void;
 }
@@ -16,16 +18,7 @@ function resultValue(data: Record<string, unknown>): unknown {
   return data;
 }
 
-function isFailure(data: Record<string, unknown>): boolean {
-  return (
-    data.isError === true ||
-    data.status === 'failed' ||
-    data.status === 'error' ||
-    typeof data.error === 'string'
-  );
-}
-
-export const ToolCallRow = memo(function ToolCallRow({ call, result, expanded, onToggle }: ToolCallRowProps) {
+export const ToolCallRow = memo(function ToolCallRow({ call, result, status, expanded, onToggle }: ToolCallRowProps) {
   const anchor = (call ?? result) as TimelineActivity;
   const data = call?.data ?? {};
   const name =
@@ -35,8 +28,7 @@ export const ToolCallRow = memo(function ToolCallRow({ call, result, expanded, o
   const args = data.arguments ?? data.input ?? data.args;
   const argsText = prettyJson(args);
   const preview = argsText.replace(/\s+/g, ' ').slice(0, 140);
-  const failed = result ? isFailure(result.data) : false;
-  const status = !result ? 'running' : failed ? 'failed' : 'done';
+  const failed = status === 'failed';
   // Formatted only when shown: a long session has many collapsed calls with large results.
   const resultText =
     expanded && result
@@ -74,8 +66,8 @@ export const ToolCallRow = memo(function ToolCallRow({ call, result, expanded, o
         <span className={`tool-status status-${status}`}>
           {status === 'running' ? (
             <span className="spinner small" aria-label="running" />
-          ) : status === 'failed' ? (
-            'failed'
+          ) : status === 'failed' || status === 'cancelled' ? (
+            status
           ) : (
             '✓'
           )}
@@ -100,6 +92,8 @@ export const ToolCallRow = memo(function ToolCallRow({ call, result, expanded, o
             >
               {resultText || '(empty)'}
             </pre>
+          ) : status === 'cancelled' ? (
+            <div className="muted small">Cancelled: the turn ended before a result came.</div>
           ) : (
             <div className="muted small">Waiting for the result…</div>
           )}

@@ -33,6 +33,8 @@ export function WorkspaceHeader({
   const [error, setError] = useState<unknown>(null);
   const [consent, setConsent] = useState<ConsentRequest | null>(null);
   const [removing, setRemoving] = useState<'asking' | 'removing' | null>(null);
+  // Stop ends every agent's reply at once, so it asks first.
+  const [confirmStop, setConfirmStop] = useState(false);
 
   const running = runStatus === 'running' || runStatus === 'starting';
   const workspaceSessions = useStore(sessions, (state) => state.byWorkspace[workspace.id]);
@@ -85,6 +87,7 @@ export function WorkspaceHeader({
       setError(err);
     } finally {
       setBusy(null);
+      setConfirmStop(false);
     }
   }
 
@@ -100,8 +103,9 @@ export function WorkspaceHeader({
             <button
               type="button"
               className="btn"
-              onClick={() => void stop()}
+              onClick={() => setConfirmStop(true)}
               disabled={busy !== null}
+              title="Stop every agent of this workspace"
               data-testid="stop-workspace-button"
             >
               {busy === 'stop' ? 'Stopping…' : 'Stop'}
@@ -206,6 +210,17 @@ export function WorkspaceHeader({
           changes where keys go.
         </p>
       </ConfirmDialog>
+      <ConfirmDialog
+        open={confirmStop}
+        title={`Stop all agents of ${workspace.name}?`}
+        message="Running replies are cut off. Launch the workspace again to continue its conversations."
+        confirmLabel="Stop all agents"
+        danger
+        busy={busy === 'stop'}
+        onConfirm={() => void stop()}
+        onCancel={() => setConfirmStop(false)}
+        testId="stop-workspace"
+      />
       <ConfirmDialog
         open={removing !== null}
         title={`Remove ${workspace.name} from dspatch?`}

@@ -82,7 +82,7 @@ describe('estimateRowHeight', () => {
       data: {},
       createdAt: 0,
     };
-    const row = { kind: 'tool' as const, key: 'a', call, result: null };
+    const row = { kind: 'tool' as const, key: 'a', call, result: null, status: 'running' as const };
     expect(estimateRowHeight(row, 1000, true)).toBeGreaterThan(estimateRowHeight(row, 1000, false));
   });
 });

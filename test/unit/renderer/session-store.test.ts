@@ -348,4 +348,42 @@ describe('session store', () => {
     expect(store.getState().status).toBe('error');
     expect(store.getState().error).toMatch(/no handler/);
   });
+
+  it('sends queued messages one per return to idle, oldest first, and keeps one whose send failed', async () => {
+    const client = new MemoryClient();
+    client.handlers['sessions.open'] = () =>
+      Promise.resolve({ session: summary({ state: 'generating' }), entries: [], seq: 1, hasMore: false });
+    const sent: string[] = [];
+    let refuse = false;
+    client.handlers['sessions.send'] = (request) => {
+      if (refuse) return Promise.reject(new Error('host is busy'));
+      sent.push(request.text);
+      return Promise.resolve({ turnId: 't2' });
+    };
+    const store = createSessionStore(client);
+    await store.getState().open(SID);
+
+    store.getState().queue('first');
+    store.getState().queue('second');
+    store.getState().queue('dropped');
+    store.getState().unqueue(store.getState().queued[2].id);
+    expect(sent).toEqual([]);
+
+    client.change(SID, 2, { type: 'state', state: 'idle' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent).toEqual(['first']);
+    expect(store.getState().queued.map((item) => item.text)).toEqual(['second']);
+
+    // Still the old idle until the host says the new turn started: the second waits for its end.
+    client.change(SID, 3, { type: 'entry', entry: message('m1', 5, 'first', 'user', 'done') });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent).toEqual(['first']);
+    client.change(SID, 4, { type: 'state', state: 'generating' });
+    refuse = true;
+    client.change(SID, 5, { type: 'state', state: 'idle' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(sent).toEqual(['first']);
+    expect(store.getState().queued.map((item) => item.text)).toEqual(['second']);
+    expect(store.getState().error).toMatch(/queued message could not be sent: .*host is busy/);
+  });
 });
