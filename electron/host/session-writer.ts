@@ -112,7 +112,8 @@ export class SessionWriter {
     if (change.type === 'state' && (change.state === 'crashed' || change.state === 'stopped')) this.#endTurn(sessionId, 'drop');
     const seq = this.#nextSeq(sessionId);
     this.store.sessions.setEventSeq(sessionId, seq);
-    this.emit({ type: 'session.event', sessionId, seq, change: this.redactor.redactDeep(change) });
+    // The host's emit redacts every event; redacting here too would walk each change twice.
+    this.emit({ type: 'session.event', sessionId, seq, change });
   }
 
   /** Writes everything queued now. Called by the tick, and before anything reads the store. */
