@@ -107,6 +107,8 @@ describe('delete', () => {
     const from = t.events.mark();
     await t.host.call('sessions.send', { sessionId, text: 'the bikeshed' });
     await t.events.waitFor(isState(sessionId, 'waiting_for_inquiry'), { from, what: 'the agent to wait for an answer' });
+    // The state and the question travel separately; the question may be stored a moment after the state.
+    await t.events.waitFor((event) => event.type === 'inquiry.updated' && event.inquiry.sessionId === sessionId, { from, what: 'the question' });
 
     const refused = errorOf(await t.host.handle('sessions.delete', { sessionId }));
     expect(refused.code).toBe('conflict');

@@ -686,6 +686,16 @@ function maxJsonBytes(schema: z.ZodType, path: string): number {
       return Math.max(
         ...(schema as z.ZodEnum).options.map((option) => Buffer.byteLength(JSON.stringify(option))),
       );
+    case 'array': {
+      const array = schema as z.ZodArray;
+      const maxItems = (array.def.checks ?? [])
+        .map((check) => check._zod.def as { check: string; maximum?: number })
+        .find((check) => check.check === 'max_length')?.maximum;
+      if (maxItems === undefined)
+        throw new Error(`${path} is an array without a maximum length: give it .max(n) in contract.ts.`);
+      // "[" + items joined by "," + "]"
+      return 2 + maxItems * (maxJsonBytes(array.element as z.ZodType, `${path}[]`) + 1);
+    }
     case 'optional':
       return maxJsonBytes((schema as z.ZodOptional).unwrap() as z.ZodType, path);
     case 'nullable':
