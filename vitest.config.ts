@@ -32,6 +32,16 @@ export default defineConfig({
         },
       },
       {
+        // Packs the app with electron-builder (scripts/pack.js) once, then runs agents from the package.
+        test: {
+          name: 'packaging',
+          include: ['test/packaging/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],

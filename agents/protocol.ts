@@ -106,6 +106,12 @@ const instanceSpawn = z.object({
   instanceId: id,
   history: z.array(chatMessageSchema).optional(),
 });
+/** Rewinds an instance's conversation to `history` (the host's, after a retry, regenerate or edit) before its next input. */
+const instanceReset = z.object({
+  type: z.literal('instance.reset'),
+  instanceId: id,
+  history: z.array(chatMessageSchema),
+});
 const input = z.object({
   type: z.literal('input'),
   instanceId: id,
@@ -139,6 +145,7 @@ const signalTerminate = z.object({
 
 export const hostToAgentSchema = z.discriminatedUnion('type', [
   instanceSpawn,
+  instanceReset,
   input,
   talkToResponse,
   inquiryResponse,
@@ -264,6 +271,10 @@ export const AGENT_ENV = {
   heartbeatMs: 'DSPATCH_HEARTBEAT_MS',
   /** Prefix of template fields: DSPATCH_FIELD_SYSTEM_PROMPT etc. (plain text, not base64). */
   fieldPrefix: 'DSPATCH_FIELD_',
+  /** The model the workspace chose for the agent (`model:`); a model the agent code sets wins. */
+  model: 'DSPATCH_MODEL',
+  /** `chat` or `responses`: the API style of the agent's provider (`provider:`). */
+  openaiApi: 'DSPATCH_OPENAI_API',
 } as const;
 
 /**

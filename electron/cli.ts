@@ -11,7 +11,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { HostClient, HostEvent } from './api/contract';
-import type { SessionChange, TimelineEntry, UsageSummaryRow } from './api/types';
+import type { BudgetStatus, SessionChange, TimelineEntry, UsageSummaryRow } from './api/types';
 import { HostError } from './host/errors';
 import { DAY_MS, dayToMs, sumCosts } from './store/cost';
 import type { Host } from './host/host';
@@ -19,8 +19,8 @@ import type { Host } from './host/host';
 const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VERSION = (JSON.parse(readFileSync(join(APP_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Exit codes: 0 done, 1 failure, 2 a required secret is missing, 64 bad usage. */
-const EXIT = { ok: 0, failed: 1, missingSecret: 2, usage: 64 } as const;
+/** Exit codes: 0 done, 1 failure, 2 a required secret is missing, 3 a budget is used up, 64 bad usage. */
+const EXIT = { ok: 0, failed: 1, missingSecret: 2, budgetExceeded: 3, usage: 64 } as const;
 
 const HELP = `dspatch ${VERSION} — a workspace for AI agents
 
@@ -34,15 +34,35 @@ Usage:
                                                   Launch the workspace in DIR, send TEXT, stream the reply
   dspatch workspaces add DIR | list | show WS | remove WS
   dspatch sessions list [--workspace WS] | show ID
+  dspatch sessions export ID --format md|json [--out FILE]
+                                                  A conversation as Markdown or JSON, secrets redacted;
+                                                  to standard output, or written whole to FILE
   dspatch templates list | add DIR | remove NAME
+  dspatch templates new NAME [DIR]                A new template folder (DIR, default ./NAME): agent.ts,
+                                                  dspatch.agent.yml, README.md and a tsconfig.json for your editor
+  dspatch templates check DIR                     Validate dspatch.agent.yml, type-check and bundle the
+                                                  agent; problems as FILE:LINE, exit 1 if there are errors
   dspatch secrets set WS KEY                      Store a secret read from standard input
   dspatch tasks list SESSION | flush SESSION      A conversation's tasks; flush extracts pending messages now
   dspatch tools SESSION | --workspace WS          Calls, errors and durations per tool
   dspatch api-key                                 The key (sk-ac-…) for the Acontext API at /api/v1
-  dspatch usage [--since DAY] [--until DAY] [--workspace WS]
-                                                  Tokens and cost per model; DAY is YYYY-MM-DD (UTC), both included
+  dspatch logs [--workspace WS] [--level LEVEL] [--session ID] [--kind K] [--limit N]
+                                                  The activity feed of every session, newest last: tool calls,
+                                                  reasoning, questions, talk between agents, errors, lifecycle,
+                                                  tasks and log lines. LEVEL: debug|info|warn|error; K (or a
+                                                  comma list): tool|reasoning|inquiry|talk|error|lifecycle|task|log
+  dspatch search TEXT [--workspace WS]            Full-text search of every conversation (messages, tool
+                                                  calls and results, reasoning, inquiries, tasks); TEXT is
+                                                  words, not a query language; the last word may be a prefix
+  dspatch usage [--since DAY] [--until DAY] [--workspace WS] [--json]
+                                                  Tokens and cost per model; DAY is YYYY-MM-DD (UTC), both included;
+                                                  costUsd is null in --json while a model has no price
   dspatch prices list | set MODEL --input N --cached N --output N [--from DAY] | remove MODEL [--from DAY]
                                                   The price table, USD per million tokens (check current prices)
+  dspatch budgets list | set [--workspace WS] USD | remove [--workspace WS]
+                                                  Monthly limits in USD (calendar month, UTC), global or per
+                                                  workspace: a warning at 80 %; at 100 % new turns are refused
+                                                  (run exits with 3). Calls of unpriced models are not counted
 
 Options:
   --data-dir DIR   Where dspatch keeps its database and keys (default: ${defaultDataDir()})
@@ -111,6 +131,12 @@ async function main(argv: string[]): Promise<number> {
       output: { type: 'string' },
       from: { type: 'string' },
       json: { type: 'boolean' },
+      format: { type: 'string' },
+      level: { type: 'string' },
+      session: { type: 'string' },
+      kind: { type: 'string' },
+      limit: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -133,8 +159,10 @@ async function main(argv: string[]): Promise<number> {
     case 'workspaces':
       return withHost(dataDir, command, (host) => workspacesCommand(host, sub, rest, json));
     case 'sessions':
-      return withHost(dataDir, command, (host) => sessionsCommand(host, sub, rest, values.workspace, json));
+      return withHost(dataDir, command, (host) => sessionsCommand(host, sub, rest, values.workspace, json, values));
     case 'templates':
+      // Both only touch the template folder, never the data folder: no host needed.
+      if (sub === 'new' || sub === 'check') return templateFolderCommand(sub, rest, json);
       return withHost(dataDir, command, (host) => templatesCommand(host, sub, rest, json));
     case 'secrets':
       return withHost(dataDir, command, (host) => secretsCommand(host, sub, rest));
@@ -146,6 +174,16 @@ async function main(argv: string[]): Promise<number> {
       return withHost(dataDir, command, (host) => usageCommand(host, sub, values, json));
     case 'prices':
       return withHost(dataDir, command, (host) => pricesCommand(host, sub, rest, values, json));
+    case 'budgets':
+      return withHost(dataDir, command, (host) => budgetsCommand(host, sub, rest, values.workspace, json));
+    case 'search': {
+      const text = [sub, ...rest].filter(Boolean).join(' ');
+      if (!text.trim()) throw new UsageError('dspatch search needs the TEXT to look for: dspatch search TEXT [--workspace WS] [--json]');
+      return withHost(dataDir, command, (host) => searchCommand(host, text, values.workspace, json));
+    }
+    case 'logs':
+      if (sub) throw new UsageError(`dspatch logs takes no "${sub}": ${LOGS_USAGE}`);
+      return withHost(dataDir, command, (host) => logsCommand(host, values, json));
     case 'api-key':
       return withHost(dataDir, command, async (host) => {
         const { apiKey } = await host.call('acontext.apiKey', {});
@@ -221,12 +259,13 @@ async function run(host: HostClient, dir: string, prompt: string, agentKey: stri
   const detail = await host.call('workspaces.get', { workspaceId: workspace.id });
   const key = agentKey ?? detail.agents[0]?.key;
   if (!key) throw new HostError('invalid_config', `Workspace '${workspace.name}' has no agents.`);
-  // A required key that is not stored may come from this shell's environment, for this launch only.
-  // Only those keys leave this process, never the rest of its environment.
+  // A required key may come from this shell's environment, for this launch only: one that is not
+  // stored, or one stored where this host cannot decrypt it (saved by the desktop app's OS keychain);
+  // a stored one that decrypts wins. Only those keys leave this process, never the rest of its environment.
   const env: Record<string, string> = {};
   for (const secret of detail.secrets) {
     const value = process.env[secret.key];
-    if (!secret.isSet && value) env[secret.key] = value;
+    if (value) env[secret.key] = value;
   }
   // Through a running app, the workspace stays running there when this command ends (another command
   // or the user may be using it); a host of this command's own stops it on close.
@@ -289,13 +328,21 @@ async function run(host: HostClient, dir: string, prompt: string, agentKey: stri
         }
         return;
       }
+      // A run sends no retry or edit of its own, so nothing it printed is ever taken back.
+      if (change.type === 'removed') return;
       const entry = kinds.get(change.entryId);
       const isText = entry?.kind === 'message';
       if (json) emit({ type: isText ? 'delta' : 'activity.delta', entryId: change.entryId, delta: change.text });
       else if (isText) process.stdout.write(change.text);
     });
   });
-  turnId = (await host.call('sessions.send', { sessionId: session.id, text: prompt })).turnId;
+  try {
+    turnId = (await host.call('sessions.send', { sessionId: session.id, text: prompt })).turnId;
+  } catch (error) {
+    // A refused prompt (a used-up budget) would leave an empty conversation behind.
+    if (error instanceof HostError && error.code === 'budget_exceeded') await host.call('sessions.delete', { sessionId: session.id }).catch(() => undefined);
+    throw error;
+  }
   return await finished;
 }
 
@@ -366,7 +413,14 @@ async function workspacesCommand(host: HostClient, sub: string | undefined, args
   }
 }
 
-async function sessionsCommand(host: HostClient, sub: string | undefined, args: string[], workspace: string | undefined, json: boolean): Promise<number> {
+async function sessionsCommand(
+  host: HostClient,
+  sub: string | undefined,
+  args: string[],
+  workspace: string | undefined,
+  json: boolean,
+  options: { format?: string; out?: string },
+): Promise<number> {
   switch (sub) {
     case 'list': {
       const workspaces = workspace ? [await findWorkspace(host, workspace)] : await host.call('workspaces.list', {});
@@ -387,9 +441,40 @@ async function sessionsCommand(host: HostClient, sub: string | undefined, args: 
       }
       return EXIT.ok;
     }
+    case 'export':
+      return exportSession(host, args, options);
     default:
-      throw new UsageError('dspatch sessions list [--workspace WS] | show ID');
+      throw new UsageError('dspatch sessions list [--workspace WS] | show ID | export ID --format md|json [--out FILE]');
   }
+}
+
+/**
+ * The export comes a page at a time (each fits one frame of the control socket). Standard output gets
+ * each page as it comes; a file is written whole at the end, or not at all.
+ */
+async function exportSession(host: HostClient, args: string[], options: { format?: string; out?: string }): Promise<number> {
+  const usage = 'dspatch sessions export ID --format md|json [--out FILE]';
+  if (!args[0] || args.length > 1) throw new UsageError(usage);
+  const format = options.format;
+  if (format !== 'md' && format !== 'json') {
+    throw new UsageError(`--format must be md or json${format === undefined ? '' : `, not "${format}"`}: ${usage}`);
+  }
+  const request = { sessionId: args[0], format: format as 'md' | 'json' };
+  const pages: string[] = [];
+  let page = await host.call('sessions.export', request);
+  for (;;) {
+    if (options.out === undefined) process.stdout.write(page.content);
+    else pages.push(page.content);
+    if (page.nextOffset === null || page.exportId === null) break;
+    page = await host.call('sessions.export', { ...request, exportId: page.exportId, offset: page.nextOffset });
+  }
+  if (options.out !== undefined) {
+    const { writeExportFile } = await import('./host/session-export');
+    const path = resolve(options.out);
+    await writeExportFile(path, pages.join(''));
+    process.stderr.write(`Exported to ${path}\n`);
+  }
+  return EXIT.ok;
 }
 
 async function templatesCommand(host: HostClient, sub: string | undefined, args: string[], json: boolean): Promise<number> {
@@ -421,6 +506,28 @@ async function templatesCommand(host: HostClient, sub: string | undefined, args:
     default:
       throw new UsageError('dspatch templates list | add DIR | remove NAME');
   }
+}
+
+async function templateFolderCommand(sub: 'new' | 'check', args: string[], json: boolean): Promise<number> {
+  const sdk = { agentsDir: join(APP_ROOT, 'agents'), nodeModulesDir: join(APP_ROOT, 'node_modules') };
+  if (sub === 'new') {
+    if (!args[0] || args.length > 2) throw new UsageError('dspatch templates new NAME [DIR]');
+    const { scaffoldTemplate } = await import('./host/template-scaffold');
+    const result = scaffoldTemplate(args[0], resolve(args[1] ?? args[0]), sdk);
+    if (json) return print(JSON.stringify(result)), EXIT.ok;
+    print(`Created template '${result.name}' in ${result.dir}: ${result.files.join(', ')}`);
+    print(`Next: dspatch templates check ${result.dir} && dspatch templates add ${result.dir}`);
+    return EXIT.ok;
+  }
+  if (args.length !== 1) throw new UsageError('dspatch templates check DIR');
+  const { checkTemplate, formatProblem } = await import('./host/template-check');
+  const result = await checkTemplate(args[0], sdk);
+  if (json) return print(JSON.stringify(result)), result.ok ? EXIT.ok : EXIT.failed;
+  if (result.typesSkipped) process.stderr.write(`dspatch: ${result.typesSkipped}\n`);
+  for (const problem of result.problems) print(formatProblem(problem));
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  print(result.ok ? `${result.dir}: OK${result.problems.length ? ' (with warnings)' : ''}` : `${result.dir}: ${errors} error${errors === 1 ? '' : 's'}`);
+  return result.ok ? EXIT.ok : EXIT.failed;
 }
 
 async function secretsCommand(host: HostClient, sub: string | undefined, args: string[]): Promise<number> {
@@ -468,6 +575,77 @@ async function toolsCommand(host: HostClient, sessionId: string | undefined, wor
   return EXIT.ok;
 }
 
+/** With --json, one array of hits; otherwise the hits under their conversation, matches in bold on a terminal. */
+async function searchCommand(host: HostClient, text: string, workspace: string | undefined, json: boolean): Promise<number> {
+  const workspaceId = workspace ? (await findWorkspace(host, workspace)).id : undefined;
+  const groups = await host.call('search.query', { query: text, workspaceId });
+  if (json) {
+    const hits = groups.flatMap(({ hits, ...group }) => hits.map(({ id, entryId, ...hit }) => ({ ...group, messageId: entryId, id, ...hit })));
+    return print(JSON.stringify(hits)), EXIT.ok;
+  }
+  if (groups.length === 0) return print(`Nothing found for "${text}".`), EXIT.ok;
+  const bold = process.stdout.isTTY ? (word: string) => `\x1b[1m${word}\x1b[22m` : (word: string) => word;
+  for (const group of groups) {
+    print(printable(`${group.title || '(untitled)'} — ${group.agentKey} in ${group.workspaceName}  (dspatch sessions show ${group.sessionId})`));
+    for (const hit of group.hits) {
+      const snippet = printable(hit.snippet);
+      let line = '';
+      let at = 0;
+      for (const [start, end] of hit.marks) {
+        line += snippet.slice(at, start) + bold(snippet.slice(start, end));
+        at = end;
+      }
+      print(`  [${hit.kind}] ${line + snippet.slice(at)}`);
+    }
+  }
+  return EXIT.ok;
+}
+
+/** Stored text comes from agents: its control characters must not drive the terminal. One for one, so offsets hold. */
+function printable(text: string): string {
+  return text.replace(/\p{Cc}/gu, ' ');
+}
+
+const LOGS_USAGE = 'dspatch logs [--workspace WS] [--level debug|info|warn|error] [--session ID] [--kind K[,K…]] [--limit N] [--json]';
+
+/** The Activity feed (activity.feed) read back to front, so the newest line is the last one, as in a log. */
+async function logsCommand(
+  host: HostClient,
+  options: { workspace?: string; level?: string; session?: string; kind?: string; limit?: string },
+  json: boolean,
+): Promise<number> {
+  const { FEED_KINDS } = await import('./api/contract');
+  const levels = ['debug', 'info', 'warn', 'error'] as const;
+  const level = levels.find((name) => name === options.level);
+  if (options.level !== undefined && !level) throw new UsageError(`--level must be one of ${levels.join(', ')}, not "${options.level}". ${LOGS_USAGE}`);
+  const kinds = options.kind?.split(',').map((kind) => kind.trim());
+  const unknown = kinds?.find((kind) => !(FEED_KINDS as readonly string[]).includes(kind));
+  if (unknown !== undefined) throw new UsageError(`--kind must be one of ${FEED_KINDS.join(', ')}, not "${unknown}".`);
+  const limit = options.limit === undefined ? 200 : Number(options.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000, not "${options.limit}".`);
+  const workspaceId = options.workspace ? (await findWorkspace(host, options.workspace)).id : undefined;
+  const { items } = await host.call('activity.feed', {
+    workspaceId,
+    sessionId: options.session,
+    level,
+    kinds: kinds as (typeof FEED_KINDS)[number][] | undefined,
+    limit,
+  });
+  const oldestFirst = [...items].reverse();
+  if (json) {
+    for (const item of oldestFirst) print(JSON.stringify(item));
+    return EXIT.ok;
+  }
+  if (items.length === 0) return print('No activity matches.'), EXIT.ok;
+  for (const item of oldestFirst) {
+    const who = item.agentKey ?? 'dspatch';
+    const text = item.text.replace(/\s+/g, ' ').slice(0, 200);
+    const detail = item.kind === 'tool' && item.status !== 'ok' ? ` [${item.status}]` : '';
+    print(`${new Date(item.createdAt).toISOString()} ${item.level.toUpperCase().padEnd(5)} ${item.kind.padEnd(9)} ${who}: ${item.title}${detail}${text ? ` — ${text}` : ''}`);
+  }
+  return EXIT.ok;
+}
+
 async function usageCommand(
   host: HostClient,
   extra: string | undefined,
@@ -493,8 +671,18 @@ async function usageCommand(
   const unpriced = byModel.filter((row) => row.costUsd === null).map((row) => row.model);
   const { model: _all, source: _none, ...totals } = summary.total;
   if (json) {
+    // totals and byModel hold exactly the documented keys (issue 10); the call count sits beside them.
+    const tokens = ({ inputTokens, cachedInputTokens, outputTokens, reasoningTokens, costUsd }: Omit<UsageSummaryRow, 'model' | 'source'>) =>
+      ({ inputTokens, cachedInputTokens, outputTokens, reasoningTokens, costUsd });
     const range = { since: options.since ?? null, until: options.until ?? null, workspaceId: workspaceId ?? null };
-    return print(JSON.stringify({ ...range, totals, byModel, unpricedModels: unpriced })), EXIT.ok;
+    const report = {
+      totals: tokens(totals),
+      byModel: byModel.map((row) => ({ model: row.model, ...tokens(row) })),
+      ...range,
+      requests: totals.requests,
+      unpricedModels: unpriced,
+    };
+    return print(JSON.stringify(report)), EXIT.ok;
   }
   if (byModel.length === 0) return print('No usage in this range.'), EXIT.ok;
   const cost = (usd: number | null) => (usd === null ? 'unknown' : `$${usd.toFixed(4)}`);
@@ -554,13 +742,65 @@ function parseDay(option: string, text: string): number {
   return ms;
 }
 
+/** A plain non-negative decimal: "-1", "abc", "1e3" and "" are not. */
+const PLAIN_DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
+
 /** USD per million tokens: a plain non-negative decimal, so "-1", "abc", "1e3" and "" are refused here. */
 function parsePrice(option: string, text: string | undefined): number {
   if (text === undefined) throw new UsageError(`dspatch prices set needs ${option} N (USD per million tokens).`);
-  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim())) {
+  if (!PLAIN_DECIMAL.test(text.trim())) {
     throw new UsageError(`${option} must be a non-negative number of USD per million tokens, not "${text}".`);
   }
   return Number(text);
+}
+
+async function budgetsCommand(host: HostClient, sub: string | undefined, args: string[], workspace: string | undefined, json: boolean): Promise<number> {
+  const { budgetName, monthName, usd } = await import('./host/budget-service');
+  const workspaceId = workspace ? (await findWorkspace(host, workspace)).id : undefined;
+  const line = (s: BudgetStatus) =>
+    `${s.workspaceId === null ? 'global' : `workspace ${s.workspaceName ?? s.workspaceId}`}  ${usd(s.spentUsd)} of ${usd(s.monthlyUsd)}  (${s.percent.toFixed(1)}%)` +
+    (s.level === 'exceeded' ? '  USED UP: new turns are refused' : s.level === 'warning' ? '  over 80%' : '');
+  const unpricedNote = (statuses: BudgetStatus[]) => {
+    const models = [...new Set(statuses.flatMap((s) => s.unpricedModels))];
+    if (models.length) process.stderr.write(`Not counted (no price): ${models.join(', ')}. Add one with dspatch prices set MODEL --input N --cached N --output N\n`);
+  };
+  switch (sub) {
+    case 'list': {
+      if (args.length || workspace) throw new UsageError('dspatch budgets list [--json]');
+      const statuses = await host.call('budgets.status', {});
+      if (json) return print(JSON.stringify(statuses)), EXIT.ok;
+      if (statuses.length === 0) return print('No budgets. Set one with dspatch budgets set [--workspace WS] USD'), EXIT.ok;
+      print(`Spent in ${monthName(statuses[0].month)} (calendar month, UTC):`);
+      for (const status of statuses) print(line(status));
+      unpricedNote(statuses);
+      return EXIT.ok;
+    }
+    case 'set': {
+      if (args.length !== 1) throw new UsageError('dspatch budgets set [--workspace WS] USD');
+      const [text] = args;
+      const monthlyUsd = Number(text);
+      if (!PLAIN_DECIMAL.test(text.trim()) || monthlyUsd < 0.01) throw new UsageError(`USD must be a number of dollars of at least 0.01, e.g. 50, not "${text}".`);
+      const status = await host.call('budgets.set', { workspaceId, monthlyUsd });
+      if (json) return print(JSON.stringify(status)), EXIT.ok;
+      print(`Set ${budgetName(status)} to ${usd(status.monthlyUsd)} a month (calendar month, UTC).`);
+      print(line(status));
+      if (status.level !== 'ok') {
+        const what = status.level === 'exceeded' ? 'is already used up: new turns are refused' : 'is already over 80%';
+        process.stderr.write(`warning: ${budgetName(status)} ${what} (${usd(status.spentUsd)} spent this month).\n`);
+      }
+      unpricedNote([status]);
+      return EXIT.ok;
+    }
+    case 'remove': {
+      if (args.length) throw new UsageError('dspatch budgets remove [--workspace WS]');
+      await host.call('budgets.remove', { workspaceId });
+      if (json) return print(JSON.stringify({ ok: true })), EXIT.ok;
+      print(`Removed ${budgetName({ workspaceId: workspaceId ?? null, workspaceName: workspace ?? null })}.`);
+      return EXIT.ok;
+    }
+    default:
+      throw new UsageError('dspatch budgets list | set [--workspace WS] USD | remove [--workspace WS]');
+  }
 }
 
 async function readStdin(): Promise<string> {
@@ -594,7 +834,7 @@ main(process.argv.slice(2)).then(
     }
     if (error instanceof HostError) {
       process.stderr.write(`dspatch: ${error.message}\n`);
-      process.exit(error.code === 'missing_secret' ? EXIT.missingSecret : EXIT.failed);
+      process.exit(error.code === 'missing_secret' ? EXIT.missingSecret : error.code === 'budget_exceeded' ? EXIT.budgetExceeded : EXIT.failed);
     }
     process.stderr.write(`dspatch: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(EXIT.failed);

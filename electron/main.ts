@@ -4,6 +4,7 @@
 import { app, dialog, safeStorage } from 'electron';
 import type { BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import { unpackedAppRoot } from './host/agent-bundler';
 import { createHost } from './host/host';
 import type { Host } from './host/host';
 import { logsDirOf } from './host/logger';
@@ -12,6 +13,7 @@ import { createIpcRouter } from './platform/ipc-router';
 import type { IpcRouter } from './platform/ipc-router';
 import { consoleLogger } from './platform/logger';
 import { createMainWindow } from './platform/main-window';
+import { createSavePathPicker } from './platform/save-dialog';
 import { installAppMenu } from './platform/menu';
 import { SafeStorageCipher } from './platform/safe-storage-cipher';
 import { nodeVersionProblem } from './platform/runtime-check';
@@ -20,6 +22,7 @@ import { closeWithTimeout } from './platform/shutdown';
 import { UtilitySpawner } from './platform/utility-spawner';
 import { windowStateFile } from './platform/window-state';
 import { createApiListener } from './serve/acontext-http';
+import { DesktopCipher, FileCipher } from './serve/file-cipher';
 import { startControlServer } from './serve/host-socket';
 import type { ControlServer } from './serve/host-socket';
 
@@ -59,15 +62,6 @@ function focusWindow(): void {
   win.focus();
 }
 
-/**
- * Where the app's own files live on disk. When packaged, agents/** and esbuild are unpacked next to
- * app.asar (a native esbuild binary cannot read inside an archive), so the host gets that tree.
- */
-function appRootDir(): string {
-  const root = app.getAppPath();
-  return app.isPackaged ? root.replace(/app\.asar$/, 'app.asar.unpacked') : root;
-}
-
 async function start(): Promise<void> {
   installSecurityHandlers(log);
   serveAppProtocol(RENDERER_DIR);
@@ -86,10 +80,12 @@ async function start(): Promise<void> {
   );
   host = await createHost({
     dataDir,
-    appRoot: appRootDir(),
+    // When packaged: the tree unpacked beside app.asar (agents, esbuild, the SDK's packages, built-in bundles).
+    appRoot: unpackedAppRoot(app.getAppPath()),
     mode: 'desktop',
     spawner: new UtilitySpawner(log),
-    cipher: new SafeStorageCipher(safeStorage),
+    // Also reads secrets the CLI saved with <dataDir>/secret.key while the app was not running.
+    cipher: new DesktopCipher(new SafeStorageCipher(safeStorage), new FileCipher(dataDir, { createKey: false, log })),
     version: app.getVersion(),
     // The Acontext API's own 127.0.0.1 listener, opened when Settings turn it on.
     apiListener: createApiListener(() => host),
@@ -99,6 +95,7 @@ async function start(): Promise<void> {
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    pickSavePath: createSavePathPicker(() => [...windows], () => app.getPath('documents')),
   });
   await host.services.acontext.start();
   router = createIpcRouter({ host, windows: () => [...windows], log });

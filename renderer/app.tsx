@@ -11,10 +11,12 @@ import { InquiriesPage } from './features/inquiries/inquiries-page';
 import { NewWorkspacePage } from './features/new-workspace/new-workspace-page';
 import { SettingsPage } from './features/settings/settings-page';
 import { AuthRequired } from './features/shell/auth-required';
+import { BudgetBanner } from './features/shell/budget-banner';
 import { ConnectionBanner } from './features/shell/connection-banner';
 import { usePendingCountTitle, watchForNotifications } from './features/shell/notifications';
 import { useRoute } from './features/shell/router';
 import type { Route } from './features/shell/router';
+import { SearchDialog } from './features/search/search-dialog';
 import { ShortcutsSheet, useShortcuts } from './features/shell/shortcuts';
 import { Sidebar } from './features/shell/sidebar';
 import { UsagePage } from './features/usage/usage-page';
@@ -56,9 +58,11 @@ function App() {
       <Sidebar route={route} />
       <div className="main">
         <ConnectionBanner />
+        <BudgetBanner />
         <Page route={route} />
       </div>
       <ShortcutsSheet open={shortcuts.sheetOpen} onClose={shortcuts.closeSheet} />
+      <SearchDialog open={shortcuts.searchOpen} onClose={shortcuts.closeSearch} />
     </div>
   );
 }
@@ -123,7 +127,7 @@ function Page({ route }: { route: Route }) {
     case 'inquiries':
       return <InquiriesPage />;
     case 'activity':
-      return <ActivityPage />;
+      return <ActivityPage filter={route.filter} />;
     case 'usage':
       return <UsagePage />;
     case 'settings':

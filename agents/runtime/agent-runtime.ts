@@ -5,7 +5,8 @@ import { AGENT_ENV, hostToAgentSchema, PROTOCOL_LIMITS, truncateText, type ChatM
 import type { AgentEnvironment, Context, ContextInit } from '../sdk/context';
 import type { HostPort } from './host-port';
 
-export type AgentGenerator = AsyncGenerator<unknown, unknown, string | undefined>;
+/** `prompt = yield` gets the next message: the runtime always sends one (a string). */
+export type AgentGenerator = AsyncGenerator<unknown, unknown, string>;
 /** A generator (`prompt = yield` between turns) or a plain async function (a returned string is the reply). */
 export type AgentFunction<C extends Context> = (
   prompt: string,
@@ -24,6 +25,8 @@ interface QueuedInput {
   content: string;
   sender?: string;
 }
+/** A history rewind waits its place in the queue: it applies after the turns before it, never during one. */
+type Queued = QueuedInput | { reset: ChatMessage[] };
 
 export function readEnvironment(env: NodeJS.ProcessEnv): AgentEnvironment {
   let peers: string[] = [];
@@ -76,7 +79,7 @@ class Heartbeat {
 class Instance<C extends Context> {
   readonly ctx: C;
   #state: InstanceState = 'idle';
-  #queue: QueuedInput[] = [];
+  #queue: Queued[] = [];
   #generator: AgentGenerator | null = null;
   #running = false;
   /** The step of a stopped turn that has not wound down yet. */
@@ -101,7 +104,7 @@ class Instance<C extends Context> {
     });
   }
 
-  enqueue(input: QueuedInput): void {
+  enqueue(input: Queued): void {
     this.#queue.push(input);
     void this.#drain();
   }
@@ -120,10 +123,20 @@ class Instance<C extends Context> {
     if (this.#running) return;
     this.#running = true;
     try {
-      while (this.#queue.length > 0) await this.#runTurn(this.#queue.shift()!);
+      while (this.#queue.length > 0) {
+        const next = this.#queue.shift()!;
+        if ('reset' in next) await this.#reset(next.reset);
+        else await this.#runTurn(next);
+      }
     } finally {
       this.#running = false;
     }
+  }
+
+  /** A stopped turn still winding down would write its end into the rewound history: wait for it first. */
+  async #reset(history: ChatMessage[]): Promise<void> {
+    await this.#waitForStoppedTurn();
+    this.ctx.resetHistory(history);
   }
 
   async #runTurn(input: QueuedInput): Promise<void> {
@@ -247,6 +260,10 @@ export function serveAgent<C extends Context>(port: HostPort, ContextCtor: Conte
         port.send({ type: 'state', instanceId: message.instanceId, turnId: null, state: 'idle' });
         return;
       }
+      case 'instance.reset':
+        // An instance that is gone gets the history on its next spawn instead.
+        instances.get(message.instanceId)?.enqueue({ reset: message.history });
+        return;
       case 'input': {
         const instance = instances.get(message.instanceId);
         if (!instance) {

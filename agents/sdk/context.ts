@@ -109,6 +109,9 @@ export class Context {
     if (!(LOG_LEVELS as readonly string[]).includes(level)) {
       throw new Error(`Unknown log level "${String(level)}": use one of ${LOG_LEVELS.join(', ')}.`);
     }
+    // The seed's `except: ctx.log(f"Error: {e}")` would log again what reportError already logged.
+    const failure = this.#turn?.failure;
+    if (level === 'error' && failure && String(message).replace(/^(?:\w*Error:\s*)+/, '') === failure) return;
     this.#send({ type: 'log', level, message: truncateText(String(message), PROTOCOL_LIMITS.log) });
   }
 
@@ -169,9 +172,13 @@ export class Context {
    * timeline. The agent keeps running and takes the next message.
    */
   reportError(message: string): void {
-    if (this.#turn) this.#turn.failure = message;
+    // A reported error rethrown out of the agent function comes back as "The agent failed: <it>": once is enough.
+    const failure = this.#turn?.failure;
+    if (failure && message.endsWith(failure)) return;
     this.activity('error', { message });
     this.log(message, 'error');
+    // Set after logging it: log() drops error lines that repeat the turn's failure.
+    if (this.#turn) this.#turn.failure = message;
   }
 
   /** Asks the user (or a supervisor) a question and waits for the answer. */
@@ -203,7 +210,8 @@ export class Context {
     }
     tooLong(`The message to ${peer}`, text, PROTOCOL_LIMITS.text);
     const requestId = newId();
-    const continueConversation = options.continue ?? true;
+    // As in d:spatch (`continue_conversation=False`): a fresh conversation unless asked to continue.
+    const continueConversation = options.continue ?? false;
     this.activity('talk_to.request', { requestId, peer, text, continueConversation }, { id: requestId });
     const answer = await this.#wait(requestId, 'waiting_for_agent', () =>
       this.#send({ type: 'talk_to.request', requestId, peer, text, continueConversation }),
@@ -243,6 +251,11 @@ export class Context {
     }
     turn.assistantText.clear();
     return { failure: turn.failure, emittedMessage: turn.emittedMessage };
+  }
+
+  /** @internal Rewinds the conversation to `history` (the host's, after a retry, regenerate or edit). */
+  resetHistory(history: readonly ChatMessage[]): void {
+    this.#history.splice(0, this.#history.length, ...history);
   }
 
   /** @internal Stops the running turn: aborts streams and fails pending waits. */

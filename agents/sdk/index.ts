@@ -5,6 +5,6 @@
 export { DspatchEngine } from './engine';
 export { Context, TurnInterruptedError } from './context';
 export type { AgentEnvironment, InquiryAnswer, UsageReport } from './context';
-export type { AgentFunction } from '../runtime/agent-runtime';
+export type { AgentFunction, AgentGenerator } from '../runtime/agent-runtime';
 export * from './openai-context';
 export { tool } from './tool';

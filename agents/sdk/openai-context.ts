@@ -5,18 +5,17 @@
 //     await using _ = await ctx.enter();
 //     while (true) {
 //       try { await ctx.run(prompt); } catch (e) { ctx.log(`Error: ${e}`, 'error'); }
-//       const next = yield;
-//       if (next === undefined) break;
-//       prompt = next;
+//       prompt = yield; // the next message (AgentGenerator)
 //     }
 //   });
 //
 // `enter()` builds the Agent: the augmented system prompt, the platform tools and the agent's own tools.
 // `run()` streams one turn into the timeline (see openai-bridge.ts) and keeps the conversation going:
-// on the Responses API by chaining `previous_response_id`, on Chat Completions (a custom `ctx.client`)
-// by replaying the history, which that API does not keep.
+// on the Responses API by chaining `previous_response_id`, on Chat Completions (a custom `ctx.client`,
+// or a workspace provider with `api: chat`, passed as DSPATCH_OPENAI_API) by replaying the history, which that API does not keep.
 import type { Agent, AgentInputItem, Model, ModelSettings, Tool } from '@openai/agents';
 import type OpenAI from 'openai';
+import { AGENT_ENV, type ChatMessage } from '../protocol';
 import { Context } from './context';
 import { OpenAiRunError, describeModelError, isAbortError, redactSecrets } from './errors';
 import { StreamBridge } from './openai-bridge';
@@ -112,10 +111,19 @@ export class OpenAiAgentContext extends Context {
    * the conversation goes on.
    */
   setup(config: OpenAiAgentSetup = {}): void {
+    const mistake = setupKeyProblem(config);
+    if (mistake) {
+      // Fails the turn even when agent code catches it: a misspelt option must not be silently ignored.
+      this.reportError(mistake);
+      throw new Error(mistake);
+    }
     this.#agent = null;
     const options = config.options ?? {};
+    // The code's model, else the one the workspace chose for this agent (`model:`), else gpt-4o.
     const model =
-      typeof options.model === 'string' && options.model.trim() ? options.model.trim() : DEFAULT_OPENAI_MODEL;
+      typeof options.model === 'string' && options.model.trim()
+        ? options.model.trim()
+        : process.env[AGENT_ENV.model]?.trim() || DEFAULT_OPENAI_MODEL;
     this.#setup = {
       systemPrompt: config.systemPrompt?.trim() ? config.systemPrompt : (this.fields.system_prompt ?? ''),
       authority: config.authority === undefined ? (this.fields.authority ?? null) : config.authority,
@@ -140,7 +148,12 @@ export class OpenAiAgentContext extends Context {
     if (!this.#defaultClient) {
       try {
         // The client's own defaults apply: OPENAI_API_KEY and OPENAI_BASE_URL from the agent's env.
-        this.#defaultClient = new runtime.OpenAI({ logger: this.#clientLogger(), logLevel: 'info' });
+        this.#defaultClient = new runtime.OpenAI({
+          logger: this.#clientLogger(),
+          logLevel: 'info',
+          // A provider declared with `api_key: none` sends no OPENAI_API_KEY; the client insists on one.
+          apiKey: providerNeedsNoKey() ? KEYLESS_API_KEY : undefined,
+        });
         this.#defaultClientError = null;
       } catch (error) {
         // No key: agent code may still set a custom client; run() reports it otherwise.
@@ -169,6 +182,14 @@ export class OpenAiAgentContext extends Context {
     this.#seeded = false;
     this.#lastResponseId = undefined;
     this.#lastApi = null;
+  }
+
+  /** @internal The next run replays the rewound history instead of chaining from a reply that is gone. */
+  override resetHistory(history: readonly ChatMessage[]): void {
+    super.resetHistory(history);
+    this.#transcript = [];
+    this.#seeded = false;
+    this.#lastResponseId = undefined;
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -204,7 +225,10 @@ export class OpenAiAgentContext extends Context {
     const runtime = this.#runtime;
     const setup = this.#setup;
     if (!agent || !runtime || !setup) {
-      throw new Error('Enter the context before ctx.run(): `await using _ = await ctx.enter()`.');
+      // Fails the turn, not only this call: agent code that catches and logs it must not "complete" empty.
+      const message = 'ctx.run() was called before ctx.enter(): call `await using _ = await ctx.enter()` first.';
+      this.reportError(message);
+      throw new Error(message);
     }
     this.log(`Processing prompt: ${preview(prompt)}`, 'debug');
     const signal = this.signal;
@@ -298,7 +322,10 @@ export class OpenAiAgentContext extends Context {
         model: new runtime.OpenAIChatCompletionsModel(client, modelName),
       };
     } else {
-      this.#wired = { source, api: 'responses', model: new runtime.OpenAIResponsesModel(source, modelName) };
+      this.#wired =
+        process.env[AGENT_ENV.openaiApi] === 'chat'
+          ? { source, api: 'chat_completions', model: new runtime.OpenAIChatCompletionsModel(source, modelName) }
+          : { source, api: 'responses', model: new runtime.OpenAIResponsesModel(source, modelName) };
     }
     return this.#wired;
   }
@@ -392,6 +419,39 @@ function readHistory(
   } catch {
     return input;
   }
+}
+
+const SETUP_KEYS: readonly string[] = ['systemPrompt', 'authority', 'options', 'tools', 'maxTurns'];
+const OPTION_KEYS: readonly string[] = ['model', 'modelSettings', 'maxTurns'];
+/** Spellings from other SDKs (d:spatch's Python, @openai/agents) and where they go here. */
+const SETUP_ALIASES: Readonly<Record<string, string>> = { instructions: 'systemPrompt', model: 'options: { model }' };
+
+/** A misspelt option would otherwise be ignored without a word: which spelling is meant, or null. */
+function setupKeyProblem(config: OpenAiAgentSetup): string | null {
+  const options: unknown = config.options;
+  // Options may be any object with a `model` (as in d:spatch); only plain objects are checked.
+  const plainOptions =
+    options !== null && typeof options === 'object' && Object.getPrototypeOf(options) === Object.prototype;
+  return (
+    keyProblem('ctx.setup()', config, SETUP_KEYS) ??
+    (plainOptions ? keyProblem('ctx.setup({ options })', options, OPTION_KEYS) : null)
+  );
+}
+
+function keyProblem(where: string, value: object, known: readonly string[]): string | null {
+  const key = Object.keys(value).find((name) => !known.includes(name));
+  if (key === undefined) return null;
+  const camel = key.replace(/[_-]+([a-zA-Z])/g, (_match, letter: string) => letter.toUpperCase());
+  const meant = known.includes(camel) ? camel : known === SETUP_KEYS ? SETUP_ALIASES[key] : undefined;
+  return `${where} has no option "${key}"${meant ? `: write ${meant}` : ''}. Its options: ${known.join(', ')}.`;
+}
+
+/** The key the client sends to a provider declared `api_key: none`: such servers ignore it. */
+const KEYLESS_API_KEY = 'none';
+
+/** The host sets DSPATCH_OPENAI_API for an agent with a provider, and OPENAI_API_KEY unless it is keyless. */
+function providerNeedsNoKey(): boolean {
+  return process.env[AGENT_ENV.openaiApi] !== undefined && !process.env.OPENAI_API_KEY;
 }
 
 function preview(prompt: string): string {

@@ -7,12 +7,17 @@ import type {
   AgentNode,
   ApiKeySummary,
   AppInfo,
+  FeedKind,
+  FeedPage,
+  Budget,
+  BudgetStatus,
   ChatMessage,
   InquirySummary,
   LaunchConsent,
   LogEntry,
   ModelPrice,
   SessionChange,
+  SessionExportPage,
   SessionSnapshot,
   SessionState,
   SessionSummary,
@@ -20,7 +25,10 @@ import type {
   TaskExtractionStatus,
   TemplateSummary,
   TimelineEntry,
+  SearchGroup,
   ToolStats,
+  UsageBreakdownRow,
+  UsageDailyRow,
   UsageRecord,
   UsageSummaryRow,
   WorkspaceDetail,
@@ -52,11 +60,34 @@ const calendarDay = z
     return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(day);
   }, 'must be a real date');
 
+// The dashboard's range: both ends in ms, `until` exclusive, at most about three years so a daily
+// chart stays a few thousand points.
+export const MAX_USAGE_RANGE_DAYS = 1100;
+const usageRange = z.object({ workspaceId: id.optional(), since: epochMs, until: epochMs });
+const boundedRange: [(range: { since: number; until: number }) => boolean, { message: string; path: string[] }] = [
+  (range) => range.until > range.since && range.until - range.since <= MAX_USAGE_RANGE_DAYS * 86_400_000,
+  { message: `until must be after since, at most ${MAX_USAGE_RANGE_DAYS} days later`, path: ['until'] },
+];
+const usageCallFilter = z.object({
+  model: z.string().min(1).max(200).optional(),
+  workspaceId: id.optional(),
+  agentKey: z.string().min(1).max(200).optional(),
+  source: z.enum(['agent', 'tasks']).optional(),
+  sessionId: id.nullable().optional(),
+  taskId: id.nullable().optional(),
+});
+
+export const FEED_KINDS = ['tool', 'reasoning', 'inquiry', 'talk', 'error', 'lifecycle', 'task', 'log'] as const satisfies readonly FeedKind[];
+/** An Activity feed cursor, `<createdAt>.<row id>`: the row id's first letter names its source table. */
+export const FEED_CURSOR = /^(\d{1,16})\.([atkl][0-9A-Za-z-]{1,200})$/;
+
 /** Request schemas, one per method. Every request is parsed with its schema before a service sees it. */
 export const requestSchemas = {
   'app.info': z.object({}),
   /** Desktop only: the native folder picker. */
   'app.pickDirectory': z.object({ title: z.string().max(200).optional() }),
+  /** Desktop only: the native save dialog, then the conversation's export written to the chosen file. */
+  'app.saveExport': z.object({ sessionId: id, format: z.enum(['md', 'json']) }),
 
   'workspaces.list': z.object({}),
   'workspaces.get': z.object({ workspaceId: id }),
@@ -64,6 +95,8 @@ export const requestSchemas = {
   'workspaces.add': z.object({ dir: z.string().min(1).max(4096) }),
   /** Validate workspace YAML without writing anything. */
   'workspaces.validate': z.object({ yaml: text }),
+  /** The new-workspace wizard's step 1: whether a workspace can be created in this folder. */
+  'workspaces.checkDir': z.object({ dir: z.string().max(4096) }),
   'workspaces.create': z.object({
     dir: z.string().min(1).max(4096),
     yaml: text,
@@ -98,6 +131,8 @@ export const requestSchemas = {
   /** `confirm`: the user agreed that this folder's code runs with their rights; without it, consent_required. */
   'templates.add': z.object({ dir: z.string().min(1).max(4096), confirm: z.boolean().optional() }),
   'templates.remove': z.object({ name: z.string().min(1).max(200) }),
+  /** Writes a new template folder (dspatch.agent.yml, agent.ts, README.md, tsconfig.json); DIR must be new or empty. */
+  'templates.scaffold': z.object({ name: z.string().min(1).max(200), dir: z.string().min(1).max(4096) }),
 
   /** Pinned first, then the most recently updated; archived ones only with includeArchived. */
   'sessions.list': z.object({ workspaceId: id, includeArchived: z.boolean().optional() }),
@@ -114,6 +149,18 @@ export const requestSchemas = {
   /** Leaves out what is not given. */
   'sessions.setFlags': z.object({ sessionId: id, pinned: z.boolean().optional(), archived: z.boolean().optional() }),
   'sessions.restart': z.object({ sessionId: id }),
+  /**
+   * The conversation as a file, redacted, a page at a time (each fits one WebSocket frame): the first
+   * call renders it; while nextOffset is not null, ask again with its exportId and offset.
+   */
+  'sessions.export': z.object({
+    sessionId: id,
+    format: z.enum(['md', 'json']),
+    exportId: id.optional(),
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  }),
+  /** Retry, Regenerate, and (with text) Edit: the user's last message is sent again in place of its turn. */
+  'sessions.resend': z.object({ sessionId: id, text: text.min(1).optional() }),
 
   'inquiries.list': z.object({ status: z.enum(['pending', 'answered', 'all']).optional() }),
   'inquiries.answer': z.object({
@@ -128,9 +175,41 @@ export const requestSchemas = {
     query: z.string().max(500).optional(),
     limit: z.number().int().min(1).max(5000).optional(),
   }),
+  /**
+   * The Activity feed across all sessions, newest first, a page at a time: pass a page's nextCursor
+   * as `before` for the next. `since` inclusive, `until` exclusive, in ms.
+   */
+  'activity.feed': z.object({
+    workspaceId: id.optional(),
+    agentKey: z.string().min(1).max(200).optional(),
+    sessionId: id.optional(),
+    kinds: z.array(z.enum(FEED_KINDS)).max(FEED_KINDS.length).optional(),
+    level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+    since: epochMs.optional(),
+    until: epochMs.optional(),
+    query: z.string().max(500).optional(),
+    before: z.string().max(256).regex(FEED_CURSOR, 'must be a nextCursor from an earlier page').optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  }),
   'usage.list': z.object({ workspaceId: id.optional(), limit: z.number().int().min(1).max(5000).optional() }),
   /** `since` (inclusive) and `until` (exclusive) are ms; omitted, the range is open on that side. */
   'usage.summary': z.object({ workspaceId: id.optional(), since: epochMs.optional(), until: epochMs.optional() }),
+  /** The Usage dashboard: per UTC day and model or workspace, for the chart. */
+  'usage.daily': usageRange.extend({ by: z.enum(['model', 'workspace']) }).refine(...boundedRange),
+  /** Totals per model, workspace, agent, session or task, most tokens first. */
+  'usage.breakdown': usageRange
+    .extend({ by: z.enum(['model', 'workspace', 'agent', 'session', 'task']), limit: z.number().int().min(1).max(1000).optional() })
+    .refine(...boundedRange),
+  /** The calls of one breakdown row (its `filter`), newest first. */
+  'usage.calls': usageRange
+    .extend({ filter: usageCallFilter, limit: z.number().int().min(1).max(1000).optional() })
+    .refine(...boundedRange),
+
+  /**
+   * Full-text search across all workspaces (or one): the best `limit` hits, grouped by conversation.
+   * The query is searched as text (FTS5 syntax in it is not syntax).
+   */
+  'search.query': z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(200).optional(), workspaceId: id.optional() }),
 
   /** The price table, USD per million tokens per model and the UTC day it applies from. */
   'prices.list': z.object({}),
@@ -144,6 +223,18 @@ export const requestSchemas = {
   }),
   /** Without validFrom, every price of the model. */
   'prices.remove': z.object({ model: modelName, validFrom: calendarDay.optional() }),
+
+  /** Monthly limits in USD (calendar month, UTC): workspaceId absent is the global budget. */
+  'budgets.list': z.object({}),
+  /** Replaces the budget; answers its status at once, so a limit below this month's spending shows. */
+  'budgets.set': z.object({
+    workspaceId: id.optional(),
+    // zod refuses NaN, Infinity and strings; zero would refuse every turn, so the least is a cent.
+    monthlyUsd: z.number().min(0.01, 'must be at least $0.01 (remove the budget for no limit)').max(1_000_000_000),
+  }),
+  'budgets.remove': z.object({ workspaceId: id.optional() }),
+  /** Spent, limit and percent of every budget this month. */
+  'budgets.status': z.object({}),
 
   /** A conversation's tasks, progress, preferences and extraction status. */
   'tasks.board': z.object({ sessionId: id }),
@@ -178,10 +269,14 @@ export type HostRequest<M extends HostMethod> = z.input<(typeof requestSchemas)[
 export interface HostResponses {
   'app.info': AppInfo;
   'app.pickDirectory': { path: string | null };
+  /** null when the dialog was cancelled. */
+  'app.saveExport': { path: string | null };
   'workspaces.list': WorkspaceSummary[];
   'workspaces.get': WorkspaceDetail;
   'workspaces.add': WorkspaceSummary;
   'workspaces.validate': WorkspaceValidation;
+  /** `problem`: what is wrong, written for the user; null when the folder will do. */
+  'workspaces.checkDir': { problem: string | null; exists: boolean; hasConfig: boolean };
   'workspaces.create': WorkspaceSummary;
   'workspaces.update': WorkspaceSummary;
   'workspaces.remove': { ok: true };
@@ -198,6 +293,7 @@ export interface HostResponses {
   'templates.readme': { markdown: string };
   'templates.add': TemplateSummary;
   'templates.remove': { ok: true };
+  'templates.scaffold': { name: string; dir: string; files: string[] };
   'sessions.list': SessionSummary[];
   'sessions.open': SessionSnapshot;
   'sessions.history': { entries: TimelineEntry[]; hasMore: boolean };
@@ -210,14 +306,25 @@ export interface HostResponses {
   'sessions.setFlags': SessionSummary;
   /** The session after its agent was started again (launching the workspace if it had stopped). */
   'sessions.restart': SessionSummary;
+  'sessions.export': SessionExportPage;
+  'sessions.resend': { turnId: string };
   'inquiries.list': InquirySummary[];
   'inquiries.answer': { ok: true };
   'logs.list': LogEntry[];
+  'activity.feed': FeedPage;
   'usage.list': UsageRecord[];
   'usage.summary': { byModel: UsageSummaryRow[]; total: UsageSummaryRow };
+  'usage.daily': UsageDailyRow[];
+  'usage.breakdown': { rows: UsageBreakdownRow[]; more: number };
+  'usage.calls': UsageRecord[];
+  'search.query': SearchGroup[];
   'prices.list': ModelPrice[];
   'prices.set': ModelPrice;
   'prices.remove': { ok: true };
+  'budgets.list': Budget[];
+  'budgets.set': BudgetStatus;
+  'budgets.remove': { ok: true };
+  'budgets.status': BudgetStatus[];
   'tasks.board': TaskBoard;
   'tasks.flush': TaskBoard;
   'tasks.retry': TaskBoard;
@@ -258,7 +365,12 @@ export type HostEvent =
   | { type: 'log.appended'; entry: LogEntry }
   | { type: 'task.updated'; board: TaskBoard }
   /** An API session or space was created, deleted or moved: refetch acontext.sessions. */
-  | { type: 'acontext.changed' };
+  | { type: 'acontext.changed' }
+  /**
+   * Budgets or this month's spending changed. `alerts`: the budgets that just reached 80 % or 100 %
+   * for the first time this month (each is alerted once per level per month): notify about those.
+   */
+  | { type: 'budget.updated'; statuses: BudgetStatus[]; alerts: BudgetStatus[] };
 
 export type { SessionState };
 
@@ -274,6 +386,8 @@ export type HostErrorCode =
   | 'not_supported'
   /** An agent process exited while its workspace was starting; the message holds its last output. */
   | 'agent_failed'
+  /** A budget is used up this month: no new turn starts. details: { budget: BudgetStatus }. */
+  | 'budget_exceeded'
   | 'internal';
 
 export interface HostErrorPayload {

@@ -85,6 +85,23 @@ export interface TimelineMessage {
   /** For a prompt from another agent: its key. */
   sender: string | null;
   createdAt: number;
+  /** On the last assistant message of a finished turn: what the turn's model calls used and took. */
+  usage?: TurnUsage;
+}
+
+/** A turn's model calls, summed, and how long the turn took. */
+export interface TurnUsage {
+  /** Every model the turn called, in the order first used. */
+  models: string[];
+  requests: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  /** USD; null when a call's model has no price (unknown, never $0). */
+  costUsd: number | null;
+  /** From the turn's first message to its last. */
+  durationMs: number;
 }
 
 export interface TimelineActivity {
@@ -112,7 +129,9 @@ export interface SessionSnapshot {
 export type SessionChange =
   | { type: 'entry'; entry: TimelineEntry }
   | { type: 'append'; entryId: string; text: string }
-  | { type: 'state'; state: SessionState };
+  | { type: 'state'; state: SessionState }
+  /** Entries that left the timeline: a retried, regenerated or edited turn and everything after it. */
+  | { type: 'removed'; entryIds: string[] };
 
 export interface LogEntry {
   id: number;
@@ -123,6 +142,44 @@ export interface LogEntry {
   source: 'agent' | 'host' | 'stdout' | 'stderr' | 'tasks';
   message: string;
   createdAt: number;
+  /** Set when the line records an agent's lifecycle. */
+  event?: LifecycleEvent | null;
+}
+
+/** An agent's lifecycle, as a log line records it (the Activity feed's `lifecycle` kind). */
+export type LifecycleEvent = 'launch' | 'stop' | 'crash' | 'restart';
+
+/** What an Activity feed row is about; `error`: an error an agent reported (a model error, a crash notice). */
+export type FeedKind = 'tool' | 'reasoning' | 'inquiry' | 'talk' | 'error' | 'lifecycle' | 'task' | 'log';
+
+/** One row of the Activity feed: something that happened in any session, newest first. */
+export interface FeedItem {
+  /** Unique in the feed, and its order's tiebreak after `createdAt`. */
+  id: string;
+  kind: FeedKind;
+  level: LogLevel;
+  createdAt: number;
+  workspaceId: string | null;
+  sessionId: string | null;
+  agentKey: string | null;
+  /** The timeline entry it shows: the link is `#/sessions/<sessionId>?entry=<entryId>`. */
+  entryId: string | null;
+  /** For a task: the link is `#/sessions/<sessionId>?task=<taskId>`. */
+  taskId: string | null;
+  /** One line: a tool's name, who talked to whom, a task's number and status, a lifecycle event. */
+  title: string;
+  /** What happened (arguments, reasoning, a question, a message), cut to a few thousand characters. */
+  text: string;
+  /** A tool's result or error, an answer; null when there is none (yet). */
+  detail: string | null;
+  /** tool: running | ok | error; task: its status; lifecycle: its event; else null. */
+  status: string | null;
+}
+
+export interface FeedPage {
+  items: FeedItem[];
+  /** Pass as `before` for the next (older) page; null at the end. */
+  nextCursor: string | null;
 }
 
 /** Who made a model call: an agent, or the task extractor watching its conversation. */
@@ -157,6 +214,48 @@ export interface UsageSummaryRow {
   costUsd: number | null;
 }
 
+/** How the Usage dashboard groups calls. A task is the one the user message of the call's turn belongs to. */
+export type UsageGroupBy = 'model' | 'workspace' | 'agent' | 'session' | 'task';
+
+/** Which calls a breakdown row stands for: an absent field matches any value, null matches none. */
+export interface UsageCallFilter {
+  model?: string;
+  workspaceId?: string;
+  agentKey?: string;
+  source?: UsageSource;
+  sessionId?: string | null;
+  taskId?: string | null;
+}
+
+export interface UsageCounts {
+  requests: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  /** USD; null when any of the calls' models has no price (unknown, never $0). */
+  costUsd: number | null;
+}
+
+/** One group's calls in a range, and the filter that lists them (usage.calls). */
+export interface UsageBreakdownRow extends UsageCounts {
+  key: string;
+  label: string;
+  /** Where it belongs, e.g. a session's workspace; null when nothing to add. */
+  detail: string | null;
+  filter: UsageCallFilter;
+  /** Models without a price among the calls: each one can get "Add a price". */
+  unpricedModels: string[];
+}
+
+/** One UTC day's calls of one model or workspace. */
+export interface UsageDailyRow extends UsageCounts {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  key: string;
+  label: string;
+}
+
 /** A model's price in USD per million tokens, from the UTC day `validFrom` (YYYY-MM-DD) on. */
 export interface ModelPrice {
   model: string;
@@ -165,6 +264,31 @@ export interface ModelPrice {
   cachedInputPerMTok: number;
   outputPerMTok: number;
   updatedAt: number;
+}
+
+/** A monthly spending limit in USD: the global one (workspaceId null) or one workspace's. */
+export interface Budget {
+  workspaceId: string | null;
+  /** Null for the global budget. */
+  workspaceName: string | null;
+  monthlyUsd: number;
+  updatedAt: number;
+}
+
+/** ok below 80 %, warning from 80 %, exceeded from 100 % (new turns are refused). */
+export type BudgetLevel = 'ok' | 'warning' | 'exceeded';
+
+/** A budget against the spending of the current calendar month in UTC, priced like the Usage page. */
+export interface BudgetStatus extends Budget {
+  /** 'YYYY-MM', UTC. */
+  month: string;
+  /** USD of the calls whose model has a price; calls without one are not counted (see unpricedModels). */
+  spentUsd: number;
+  /** spentUsd / monthlyUsd × 100, not capped at 100. */
+  percent: number;
+  level: BudgetLevel;
+  /** Models used this month that have no price: their cost is left out of spentUsd. */
+  unpricedModels: string[];
 }
 
 export interface InquirySummary {
@@ -315,4 +439,50 @@ export interface AcontextOverview {
     createdAt: number;
     updatedAt: number;
   }[];
+}
+
+/** What a search hit is: a message's role, an activity's kind, or a task's description. */
+export type SearchHitKind = 'user' | 'assistant' | ActivityKind | 'task';
+
+/** One match of `search.query`. */
+export interface SearchHit {
+  /** The message, activity or task the text belongs to. */
+  id: string;
+  kind: SearchHitKind;
+  /** The timeline entry to open (`#/sessions/<sessionId>?entry=<entryId>`); null for a task. */
+  entryId: string | null;
+  /** The task to open (`?task=<taskId>`) for a task description; otherwise null. */
+  taskId: string | null;
+  /** Plain text around the match, with "…" where it was cut. Never markup. */
+  snippet: string;
+  /** The matched words in `snippet`: [start, end) UTF-16 offsets, in order, not overlapping. */
+  marks: [number, number][];
+  /** bm25 of the match: lower is better. */
+  rank: number;
+  /** When the entry was written (ms). */
+  at: number;
+}
+
+/** The hits of one conversation, best first; conversations are ordered by their best hit. */
+export interface SearchGroup {
+  sessionId: string;
+  workspaceId: string;
+  workspaceName: string;
+  agentKey: string;
+  title: string;
+  hits: SearchHit[];
+}
+
+/** One page of a conversation's export (sessions.export); the file is the pages' content joined. */
+export interface SessionExportPage {
+  /** A name to save it under, e.g. `fix-the-build-0193ab12.md`. */
+  filename: string;
+  mimeType: string;
+  content: string;
+  /** Names the rendered file for the next pages; null when this page is the whole file. */
+  exportId: string | null;
+  offset: number;
+  totalChars: number;
+  /** Where the next page starts; null after the last one. */
+  nextOffset: number | null;
 }

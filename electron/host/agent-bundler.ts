@@ -1,14 +1,25 @@
 // Bundles a template's TypeScript entry point with the `dspatch` SDK (and everything it imports)
-// into one CommonJS file a plain Node or Electron utility process can run. Bundles are cached by a
-// hash of their inputs, so a relaunch costs a hash, not a build. The cache is only trusted as far
-// as its content: each bundle's sha256 is recorded beside it and checked before every run, and a
-// bundle that no longer matches (edited, truncated, replaced) is rebuilt, never run.
+// into one CommonJS file a plain Node or Electron utility process can run.
+//
+// Built-in templates are bundled once, by `npm run build` (buildBuiltinBundles, from
+// scripts/build-agents.js): their bundles ship in the package with a manifest of their sha256, and a
+// launch only checks that hash. Any other template is bundled at launch, into a cache keyed by a hash
+// of its inputs, so a relaunch costs a hash, not a build. The cache is only trusted as far as its
+// content: each bundle's sha256 is recorded beside it and checked before every run, and a bundle that
+// no longer matches (edited, truncated, replaced) is rebuilt, never run.
+//
+// Launch-time bundling runs the esbuild found in `nodeModulesDir` (in a package: app.asar.unpacked),
+// never one inside app.asar: its native binary and the files it reads must be real files on disk. The
+// manifest also lists every package the SDK can pull into a bundle, taken from esbuild's own metafile,
+// so that electron-builder unpacks exactly those (electron-builder.config.mjs).
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import type * as Esbuild from 'esbuild';
 import { preparePrivateDir } from './data-dir';
 import { HostError } from './errors';
+import { missingPackageHint } from './template-scaffold';
 
 export interface BundleRequest {
   /** The template's entry file, e.g. <template>/agent.ts. */
@@ -16,10 +27,30 @@ export interface BundleRequest {
   /** The app's `agents/` folder: the SDK, runtime and protocol sources. */
   agentsDir: string;
   cacheDir: string;
-  /** Where bare imports (`@openai/agents`, `zod`, …) resolve from: the app's node_modules. */
+  /** Where bare imports (`@openai/agents`, `zod`, …) and esbuild itself resolve from: the app's node_modules. */
   nodeModulesDir: string;
+  /** The build-time bundles of the built-in templates and their manifest (<appRoot>/out/agents), if built. */
+  prebuiltDir?: string;
   /** Told when a cached bundle failed its check and is rebuilt. */
   warn: (message: string) => void;
+}
+
+/** <prebuiltDir>/manifest.json, written by `npm run build`. */
+export interface PrebuiltManifest {
+  esbuild: string;
+  bundles: { template: string; sources: string; file: string; sha256: string }[];
+  /** Folders under node_modules that launch-time bundles may read: electron-builder unpacks them. */
+  unpack: string[];
+}
+
+export const PREBUILT_MANIFEST = 'manifest.json';
+
+/**
+ * Where the app's own files are on disk for processes that cannot read inside an archive (esbuild,
+ * agent processes): the tree electron-builder unpacks next to app.asar. Unchanged outside a package.
+ */
+export function unpackedAppRoot(appPath: string): string {
+  return appPath.replace(/app\.asar$/, 'app.asar.unpacked');
 }
 
 const SOURCE_FILE = /\.(ts|tsx|js|mjs|cjs|json)$/;
@@ -33,56 +64,104 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
   if (!existsSync(entryPath)) {
     throw new HostError('invalid_config', `The agent entry point ${entryPath} does not exist.`);
   }
-  const templateDir = resolve(entryPath, '..');
-  // Imported here, not at the top: a host that never bundles (or finds its bundles cached) never loads it.
-  const esbuild = await import('esbuild');
-  const hash = createHash('sha256');
-  hash.update(`esbuild ${esbuild.version}\n${RECIPE}\n${entryPath}\n`);
-  hashTree(hash, templateDir);
-  hashTree(hash, request.agentsDir, join(request.agentsDir, 'templates'));
-  const key = hash.digest('hex').slice(0, 24);
+  const sources = sourcesKey(entryPath, request.agentsDir, esbuildVersion(request.nodeModulesDir));
+  const prebuilt = request.prebuiltDir ? prebuiltBundle(request.prebuiltDir, sources) : null;
+  if (prebuilt) return prebuilt;
+  // The same sources in two folders are two cache entries: a bundle may name its source paths.
+  const key = createHash('sha256').update(`${sources}\n${entryPath}`).digest('hex').slice(0, 24);
   const outFile = join(request.cacheDir, `agent-${key}.cjs`);
   if (existsSync(outFile)) {
-    const problem = checkBundle(outFile, `${outFile}.sha256`);
+    const problem = checkBundle(outFile, readRecordedHash(`${outFile}.sha256`));
     if (!problem) return outFile;
     request.warn(`The cached agent bundle ${outFile} ${problem}; it was not run and is being rebuilt.`);
   }
   let pending = building.get(outFile);
   if (!pending) {
-    pending = buildBundle(esbuild, entryPath, outFile, request).finally(() => building.delete(outFile));
+    pending = buildBundle(entryPath, outFile, request).finally(() => building.delete(outFile));
     building.set(outFile, pending);
   }
   return pending;
 }
 
+/**
+ * The inputs of a bundle, independent of where they are installed: the esbuild version, the build
+ * recipe, and the content (by relative path) of the template folder and of the SDK, runtime and
+ * protocol. A packaged built-in template has the key `npm run build` recorded for it.
+ */
+function sourcesKey(entryPath: string, agentsDir: string, esbuild: string): string {
+  const hash = createHash('sha256');
+  hash.update(`esbuild ${esbuild}\n${RECIPE}\n${basename(entryPath)}\n`);
+  hashTree(hash, resolve(entryPath, '..'));
+  hash.update('\0agents\n');
+  hashTree(hash, agentsDir, join(agentsDir, 'templates'));
+  return hash.digest('hex').slice(0, 24);
+}
+
+const manifests = new Map<string, PrebuiltManifest | null>();
+
+/** The build-time bundle made from exactly these sources, checked against its recorded sha256; null when there is none. */
+function prebuiltBundle(prebuiltDir: string, sources: string): string | null {
+  let manifest = manifests.get(prebuiltDir);
+  if (manifest === undefined) {
+    const file = join(prebuiltDir, PREBUILT_MANIFEST);
+    manifest = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PrebuiltManifest) : null;
+    manifests.set(prebuiltDir, manifest);
+  }
+  const entry = manifest?.bundles.find((bundle) => bundle.sources === sources);
+  if (!entry) return null;
+  const bundleFile = join(prebuiltDir, entry.file);
+  const problem = !existsSync(bundleFile)
+    ? 'is missing'
+    : checkBundle(bundleFile, entry.sha256) && 'does not match the sha256 recorded when dspatch was built (it changed on disk)';
+  if (problem) {
+    // Never rebuilt in place: the app's own files changed, so the installation itself is damaged.
+    throw new HostError('invalid_config', `The built-in agent bundle ${bundleFile} ${problem}; it was not run. Reinstall dspatch.`);
+  }
+  return bundleFile;
+}
+
+/** esbuild's version, without loading it: a launch of prebuilt or cached bundles never starts esbuild. */
+function esbuildVersion(nodeModulesDir: string): string {
+  return (JSON.parse(readFileSync(join(nodeModulesDir, 'esbuild', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The esbuild installed in nodeModulesDir; its binary is resolved from there too. */
+function loadEsbuild(nodeModulesDir: string): typeof Esbuild {
+  return createRequire(join(nodeModulesDir, '..', 'package.json'))('esbuild') as typeof Esbuild;
+}
+
+/** The one recipe for every agent bundle, at build time and at launch. */
+function buildOptions(agentsDir: string, nodeModulesDir: string): Esbuild.BuildOptions {
+  return {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // An inline map would double the source text every agent process holds in memory.
+    sourcemap: false,
+    // V8 keeps a script's source in memory for the process's life: without comments and padding,
+    // and all ASCII (one byte a character instead of two), it is a third of the size.
+    minifyWhitespace: true,
+    charset: 'ascii',
+    logLevel: 'silent',
+    alias: { dspatch: join(agentsDir, 'sdk', 'index.ts') },
+    nodePaths: [nodeModulesDir],
+    external: EXTERNAL,
+  };
+}
+
 /** Bundles being built in this process, by output file: two launches of one template share a build (and its temp file). */
 const building = new Map<string, Promise<string>>();
 
-async function buildBundle(esbuild: typeof Esbuild, entryPath: string, outFile: string, request: BundleRequest): Promise<string> {
+async function buildBundle(entryPath: string, outFile: string, request: BundleRequest): Promise<string> {
   const hashFile = `${outFile}.sha256`;
   preparePrivateDir(request.cacheDir);
   const tempFile = `${outFile}.${process.pid}.tmp`;
   try {
-    await runBuild(esbuild, {
-      entryPoints: [entryPath],
-      outfile: tempFile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      // An inline map would double the source text every agent process holds in memory.
-      sourcemap: false,
-      // V8 keeps a script's source in memory for the process's life: without comments and padding,
-      // and all ASCII (one byte a character instead of two), it is a third of the size.
-      minifyWhitespace: true,
-      charset: 'ascii',
-      logLevel: 'silent',
-      alias: { dspatch: join(request.agentsDir, 'sdk', 'index.ts') },
-      nodePaths: [request.nodeModulesDir],
-      external: EXTERNAL,
-    });
+    await runBuild(loadEsbuild(request.nodeModulesDir), { ...buildOptions(request.agentsDir, request.nodeModulesDir), entryPoints: [entryPath], outfile: tempFile });
   } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n') : String(error);
+    const hint = missingPackageHint((error as { errors?: unknown }).errors, resolve(entryPath, '..'));
+    const detail = hint ?? (error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n') : String(error));
     throw new HostError('invalid_config', `The agent ${relative(process.cwd(), entryPath)} does not build:\n${detail}`);
   }
   // Like everything in the data folder, readable by this user only (esbuild writes 0644).
@@ -93,6 +172,77 @@ async function buildBundle(esbuild: typeof Esbuild, entryPath: string, outFile: 
   // Rename is atomic: a concurrent launch never runs a half-written bundle.
   renameSync(tempFile, outFile);
   return outFile;
+}
+
+export interface BuiltinTemplate {
+  name: string;
+  entryPath: string;
+}
+
+/**
+ * `npm run build`: bundles each built-in template into outDir and writes the manifest that launches
+ * check (PrebuiltManifest), including the node_modules folders that esbuild read for them and for
+ * the whole SDK (what a user template may import through `dspatch`).
+ */
+export async function buildBuiltinBundles(options: {
+  templates: BuiltinTemplate[];
+  agentsDir: string;
+  nodeModulesDir: string;
+  outDir: string;
+}): Promise<PrebuiltManifest> {
+  const { agentsDir, nodeModulesDir, outDir } = options;
+  const esbuild = loadEsbuild(nodeModulesDir);
+  mkdirSync(outDir, { recursive: true });
+  const manifest: PrebuiltManifest = { esbuild: esbuild.version, bundles: [], unpack: [] };
+  const read = new Set<string>();
+  const collect = (metafile: Esbuild.Metafile | undefined, workingDir: string) => {
+    for (const input of Object.keys(metafile?.inputs ?? {})) {
+      const folder = packageFolder(relative(nodeModulesDir, resolve(workingDir, input)));
+      if (folder) read.add(folder);
+    }
+  };
+  try {
+    for (const template of options.templates) {
+      const sources = sourcesKey(template.entryPath, agentsDir, esbuild.version);
+      const file = `${template.name}-${sources}.cjs`;
+      const result = await esbuild.build({
+        ...buildOptions(agentsDir, nodeModulesDir),
+        entryPoints: [template.entryPath],
+        outfile: join(outDir, file),
+        metafile: true,
+      });
+      collect(result.metafile, process.cwd());
+      manifest.bundles.push({ template: template.name, sources, file, sha256: sha256(readFileSync(join(outDir, file))) });
+    }
+    // Everything the SDK exports, used: every package a user template can reach through `dspatch`.
+    const sdk = await esbuild.build({
+      ...buildOptions(agentsDir, nodeModulesDir),
+      stdin: { contents: "export * from 'dspatch';", resolveDir: agentsDir, loader: 'ts' },
+      write: false,
+      metafile: true,
+    });
+    collect(sdk.metafile, process.cwd());
+  } finally {
+    await esbuild.stop();
+  }
+  manifest.unpack = [...read].sort();
+  writeFileSync(join(outDir, PREBUILT_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** `@scope/name` or `name` (or `a/node_modules/b`) for a path relative to node_modules; null outside it. */
+function packageFolder(path: string): string | null {
+  if (path.startsWith('..') || resolve(path) === path) return null;
+  const parts = path.split(sep);
+  let end = 0;
+  // The innermost package: after each node_modules segment comes one (or a scoped two-part) name.
+  for (let i = 0; i < parts.length; ) {
+    const length = parts[i].startsWith('@') ? 2 : 1;
+    end = i + length;
+    if (parts[end] !== 'node_modules') break;
+    i = end + 1;
+  }
+  return parts.slice(0, end).join('/');
 }
 
 let buildsRunning = 0;
@@ -111,14 +261,17 @@ async function runBuild(esbuild: typeof Esbuild, options: Esbuild.BuildOptions):
   }
 }
 
-/** Why a cached bundle may not run, or null when its content is what was built. */
-function checkBundle(bundleFile: string, hashFile: string): string | null {
-  let recorded: string;
+function readRecordedHash(hashFile: string): string | null {
   try {
-    recorded = readFileSync(hashFile, 'utf8').trim();
+    return readFileSync(hashFile, 'utf8').trim();
   } catch {
-    return 'has no recorded hash';
+    return null;
   }
+}
+
+/** Why a bundle may not run, or null when its content is what was built. */
+function checkBundle(bundleFile: string, recorded: string | null): string | null {
+  if (!recorded) return 'has no recorded hash';
   return sha256(readFileSync(bundleFile)) === recorded ? null : 'does not match its recorded sha256 (it changed on disk)';
 }
 
@@ -126,13 +279,14 @@ function sha256(content: Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-function hashTree(hash: ReturnType<typeof createHash>, dir: string, skip?: string): void {
+/** Hashes the source files under `root` by their path relative to it, so the key does not depend on where they are installed. */
+function hashTree(hash: ReturnType<typeof createHash>, root: string, skip?: string, dir = root): void {
   for (const name of readdirSync(dir).sort()) {
     if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (path === skip) continue;
     const stat = statSync(path);
-    if (stat.isDirectory()) hashTree(hash, path, skip);
-    else if (SOURCE_FILE.test(name)) hash.update(`${path}\n`).update(readFileSync(path));
+    if (stat.isDirectory()) hashTree(hash, root, skip, path);
+    else if (SOURCE_FILE.test(name)) hash.update(`${relative(root, path).split(sep).join('/')}\n`).update(readFileSync(path));
   }
 }

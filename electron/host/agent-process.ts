@@ -2,7 +2,7 @@
 // it, stdout/stderr captured line by line with a bounded tail for crash reports. The process is
 // untrusted code: nothing it sends may throw out of here, and a process that goes silent while a
 // turn is open (its runtime sends heartbeats while one runs) is killed and reported as stalled.
-import { agentToHostSchema, type AgentToHost, type HostToAgent } from '../../agents/protocol';
+import { agentToHostSchema, PROTOCOL_LIMITS, type AgentToHost, type HostToAgent } from '../../agents/protocol';
 import type { AgentChild, SpawnOptions, Spawner } from './ports';
 
 /**
@@ -124,7 +124,7 @@ export class AgentProcess {
     const type = typeof raw === 'object' && raw && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 100) : 'unknown';
     let message: AgentToHost | undefined;
     try {
-      const parsed = agentToHostSchema.safeParse(raw);
+      const parsed = wellFormedMessage(raw) ?? agentToHostSchema.safeParse(raw);
       if (!parsed.success) {
         // A refused message still used its seq, if it had a plausible one: later ones must not look like a jump.
         const seq = (raw as { seq?: unknown } | null)?.seq;
@@ -249,4 +249,23 @@ export class AgentProcess {
     }
     this.events.output(stream, line);
   }
+}
+
+const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= PROTOCOL_LIMITS.id;
+
+/**
+ * A `message` (a streamed delta, or a whole text) checked by hand: it is nearly every message an agent
+ * sends, and zod cost more host CPU than the rest of its way to the client. Accepts only what the
+ * schema accepts, copying the known fields as the schema does; anything else goes to the schema,
+ * which refuses it with its reason.
+ */
+function wellFormedMessage(raw: unknown): { success: true; data: AgentToHost } | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const m = raw as Record<string, unknown>;
+  if (m.type !== 'message') return undefined;
+  const { instanceId, turnId, seq, messageId, role, content, isDelta } = m;
+  if (!(instanceId === null || isId(instanceId)) || !(turnId === null || isId(turnId))) return undefined;
+  if (!Number.isSafeInteger(seq) || (seq as number) <= 0 || !isId(messageId)) return undefined;
+  if ((role !== 'assistant' && role !== 'user') || typeof content !== 'string' || content.length > PROTOCOL_LIMITS.text || typeof isDelta !== 'boolean') return undefined;
+  return { success: true, data: { type: 'message', instanceId, turnId, seq: seq as number, messageId, role, content, isDelta } };
 }

@@ -6,18 +6,22 @@ import type { z } from 'zod';
 import { requestSchemas, type HostErrorPayload, type HostEvent, type HostMethod, type HostRequest, type HostResponses } from '../api/contract';
 import { Store } from '../store/store';
 import { AcontextService } from './acontext/acontext-service';
+import { BudgetService } from './budget-service';
 import { claimDataDir } from './data-dir';
 import { HostError } from './errors';
 import { createLogger, type Logger } from './logger';
 import type { ApiListener, SecretCipher, Spawner } from './ports';
 import { Redactor } from './redactor';
 import { SecretService } from './secret-service';
+import { SessionExports, writeExportFile, type ExportFormat } from './session-export';
 import { SessionService } from './session-service';
 import { SessionWriter } from './session-writer';
 import { TaskService } from './tasks/task-service';
 import { Supervisor } from './supervisor';
 import { TemplateService } from './template-service';
+import { scaffoldTemplate } from './template-scaffold';
 import { WorkspaceService } from './workspace-service';
+import { WorkspaceWatcher } from './workspace-watcher';
 
 export interface HostOptions {
   dataDir: string;
@@ -31,6 +35,8 @@ export interface HostOptions {
   agentCacheDir?: string;
   /** The native folder picker, where there is one (desktop). Resolves null when cancelled. */
   pickDirectory?: (title: string) => Promise<string | null>;
+  /** The native save dialog, where there is one (desktop). Resolves null when cancelled. */
+  pickSavePath?: (options: { title: string; defaultName: string; format: ExportFormat }) => Promise<string | null>;
   /** How a second process names this host when refused the data folder: 'dspatch serve'. */
   holder?: string;
   /** The host's environment, read for DSPATCH_TASKS_* overrides; defaults to process.env. */
@@ -81,6 +87,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     }
     // A conversation changed: the task extractor's buffer counts what waits.
     if (raw.type === 'session.event' && raw.change.type === 'entry') tasks.notify(raw.sessionId);
+    // A workspace was added, created or removed: watch the files of the ones there are now.
+    if (raw.type === 'workspaces.changed') workspaceWatcher.sync();
+    // A turn's state changes and the extractor's boards follow its model calls: spending may have moved.
+    if ((raw.type === 'session.event' && raw.change.type === 'state') || raw.type === 'task.updated') budgets.scheduleCheck();
+    // A removed workspace takes its calls with it: the budgets' kept sums of earlier days are stale.
+    if (raw.type === 'workspaces.changed') budgets.forgetEarlierDays();
   };
   const redactor = new Redactor();
   // Before the database is opened: a second host must never open it beside the first (data-dir.ts).
@@ -100,6 +112,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   store.sessions.markAllStopped(now);
 
   const writer = new SessionWriter(store, redactor, emit);
+  const budgets = new BudgetService(store, { emit, flush: () => writer.flush(), onError: (err) => logger.error({ err }, 'The budget check failed') });
   const env = options.env ?? process.env;
   // DSPATCH_AGENT_SILENCE_MS: how long a turn's agent may stay silent (tests, slow machines).
   const supervisor = new Supervisor(store, writer, options.spawner, logger, emit, redactor, { agentSilenceMs: Number(env.DSPATCH_AGENT_SILENCE_MS) || undefined });
@@ -108,10 +121,18 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const workspaces = new WorkspaceService(store, templates, secrets, supervisor, {
     agentsDir: join(options.appRoot, 'agents'),
     nodeModulesDir: join(options.appRoot, 'node_modules'),
+    // The built-in templates' bundles, made by `npm run build` (scripts/build-agents.js).
+    prebuiltDir: join(options.appRoot, 'out', 'agents'),
     cacheDir: options.agentCacheDir ?? join(options.dataDir, 'cache', 'agents'),
     warn: (message) => writer.log({ workspaceId: null, sessionId: null, agentKey: null, level: 'warn', source: 'host', message }),
   });
   const sessions = new SessionService(store, writer, supervisor, workspaces, emit);
+  const workspaceWatcher = new WorkspaceWatcher({
+    list: () => store.workspaces.list(),
+    changed: () => emit({ type: 'workspaces.changed' }),
+    warn: (message) => writer.log({ workspaceId: null, sessionId: null, agentKey: null, level: 'warn', source: 'host', message }),
+  });
+  workspaceWatcher.sync();
   const tasks = new TaskService({
     store,
     secrets,
@@ -122,6 +143,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   });
   tasks.start();
   const acontext = new AcontextService({ store, writer, tasks, cipher: options.cipher, redactor, logger, emit, listener: options.apiListener });
+  const exports = new SessionExports(store, redactor, () => writer.flush());
+  /** A new turn (never a running one) is refused while a budget covering its workspace is used up. */
+  const budgetAllowsTurn = (sessionId: string) => budgets.assertCanStartTurn(sessions.get(sessionId).workspaceId);
   const secretBackend = await options.cipher.describe();
 
   const ok = { ok: true } as const;
@@ -131,6 +155,14 @@ export async function createHost(options: HostOptions): Promise<Host> {
       if (!options.pickDirectory) throw new HostError('not_supported', 'There is no folder picker in browser mode: type the path.');
       return { path: await options.pickDirectory(r.title ?? 'Choose a folder') };
     },
+    'app.saveExport': async (r) => {
+      if (!options.pickSavePath) throw new HostError('not_supported', 'There is no save dialog in browser mode: the export downloads instead.');
+      // Rendered first: a conversation that does not exist fails before any dialog opens.
+      const file = exports.render(r.sessionId, r.format);
+      const path = await options.pickSavePath({ title: 'Export conversation', defaultName: file.filename, format: r.format });
+      if (path) await writeExportFile(path, file.content);
+      return { path };
+    },
     'workspaces.list': () => workspaces.list(),
     'workspaces.get': (r) => workspaces.get(r.workspaceId),
     'workspaces.add': async (r) => {
@@ -139,6 +171,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return summary;
     },
     'workspaces.validate': (r) => workspaces.validate(r.yaml),
+    'workspaces.checkDir': (r) => workspaces.checkDir(r.dir),
     'workspaces.create': async (r) => {
       const summary = await workspaces.create(r);
       emit({ type: 'workspaces.changed' });
@@ -186,6 +219,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     'templates.list': () => templates.summaries(),
     'templates.readme': async (r) => ({ markdown: await templates.readme(r.name) }),
     'templates.add': (r) => templates.add(r.dir, r.confirm === true),
+    'templates.scaffold': (r) => scaffoldTemplate(r.name, r.dir, { agentsDir: join(options.appRoot, 'agents'), nodeModulesDir: join(options.appRoot, 'node_modules') }),
     'templates.remove': async (r) => {
       await templates.remove(r.name);
       return ok;
@@ -198,7 +232,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return { session: sessions.get(r.sessionId), messages: store.sessions.chatMessages(r.sessionId) };
     },
     'sessions.create': (r) => sessions.create(r.workspaceId, r.agentKey),
-    'sessions.send': (r) => sessions.send(r.sessionId, r.text),
+    'sessions.send': (r) => {
+      budgetAllowsTurn(r.sessionId);
+      return sessions.send(r.sessionId, r.text);
+    },
     'sessions.interrupt': (r) => {
       sessions.interrupt(r.sessionId);
       return ok;
@@ -210,6 +247,12 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     'sessions.setFlags': (r) => sessions.setFlags(r.sessionId, r),
     'sessions.restart': (r) => sessions.restart(r.sessionId),
+    'sessions.export': (r) => exports.page(r),
+    'sessions.resend': (r) => {
+      // Before resend removes the old turn: a refusal leaves the timeline as it was.
+      budgetAllowsTurn(r.sessionId);
+      return sessions.resend(r.sessionId, r.text);
+    },
     'inquiries.list': (r) => sessions.listInquiries(r.status ?? 'pending'),
     'inquiries.answer': (r) => {
       sessions.answerInquiry(r.inquiryId, r.text, r.suggestionIndex);
@@ -219,6 +262,10 @@ export async function createHost(options: HostOptions): Promise<Host> {
       writer.flush();
       return store.logs.list(r);
     },
+    'activity.feed': (r) => {
+      writer.flush();
+      return store.activityFeed.page(r);
+    },
     'usage.list': (r) => {
       writer.flush();
       return store.usage.list(r);
@@ -226,6 +273,22 @@ export async function createHost(options: HostOptions): Promise<Host> {
     'usage.summary': (r) => {
       writer.flush();
       return store.usage.summary(r);
+    },
+    'usage.daily': (r) => {
+      writer.flush();
+      return store.usage.daily(r, r.by);
+    },
+    'usage.breakdown': (r) => {
+      writer.flush();
+      return store.usage.breakdown(r, r.by, r.limit ?? 100);
+    },
+    'usage.calls': (r) => {
+      writer.flush();
+      return store.usage.calls(r, r.filter, r.limit ?? 200);
+    },
+    'search.query': (r) => {
+      writer.flush();
+      return store.search.query(r, (text) => redactor.redact(text));
     },
     'prices.list': () => store.prices.list(),
     'prices.set': (r) => store.prices.set(r),
@@ -235,6 +298,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       }
       return ok;
     },
+    'budgets.list': () => budgets.list(),
+    'budgets.set': (r) => budgets.set(r.workspaceId, r.monthlyUsd),
+    'budgets.remove': (r) => {
+      budgets.remove(r.workspaceId);
+      return ok;
+    },
+    'budgets.status': () => budgets.status(),
     'tasks.board': (r) => tasks.board(sessions.get(r.sessionId).id),
     'tasks.flush': (r) => {
       writer.flush();
@@ -288,8 +358,11 @@ export async function createHost(options: HostOptions): Promise<Host> {
     async close() {
       if (closed) return;
       closed = true;
+      workspaceWatcher.close();
       await acontext.close();
+      exports.close();
       tasks.close();
+      budgets.close();
       await supervisor.stopAll();
       writer.close();
       store.close();

@@ -4,7 +4,7 @@
 // service refuses a launch until it was.
 import { createHash } from 'node:crypto';
 import type { ConsentItem } from '../api/types';
-import { findApiKeyPlaceholders, flattenAgents, type WorkspaceConfig } from './workspace-config';
+import { agentRequiredEnv, findApiKeyPlaceholders, flattenAgents, type WorkspaceConfig } from './workspace-config';
 
 /**
  * Where secrets go, per agent, from the env its process gets (workspace env, its own env, its
@@ -49,11 +49,12 @@ export function keyRoutes(config: WorkspaceConfig, requiredEnv: (template: strin
     const secrets: Omit<KeyRoute, 'host'>[] = [];
     const hosts = new Set<string>();
     for (const [name, value] of Object.entries(env)) {
+      if (agent.waivedEnv?.includes(name)) continue; // never sent: its provider needs no key
       for (const saved of findApiKeyPlaceholders(value).names) secrets.push({ secret: saved, savedKey: true });
       if (value === '') secrets.push({ secret: name, savedKey: false });
       for (const host of endpointHosts(name, value)) hosts.add(host);
     }
-    for (const name of requiredEnv(agent.template)) {
+    for (const name of agentRequiredEnv(agent, requiredEnv(agent.template))) {
       if (env[name] === undefined) secrets.push({ secret: name, savedKey: false });
     }
     for (const secret of secrets) {

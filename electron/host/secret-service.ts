@@ -32,12 +32,35 @@ export class SecretService {
     return new Map(this.store.secrets.listForWorkspace(workspaceId).map((row) => [row.key, row.hint]));
   }
 
-  /** Decrypts the workspace secrets named in `keys`. An undecryptable one is named in the error. */
-  async decrypt(workspaceId: string, keys: ReadonlySet<string>, context: { workspace: string }): Promise<Map<string, string>> {
+  /**
+   * Decrypts the workspace secrets named in `keys`. Those that cannot be decrypted are all named in
+   * one error, but for keys in `provided` (given for this launch instead), which are left out.
+   */
+  async decrypt(
+    workspaceId: string,
+    keys: ReadonlySet<string>,
+    context: { workspace: string; provided?: ReadonlySet<string> },
+  ): Promise<Map<string, string>> {
     const values = new Map<string, string>();
+    const unreadable: { key: string; reason: string }[] = [];
     for (const row of this.store.secrets.listForWorkspace(workspaceId)) {
       if (!keys.has(row.key)) continue;
-      values.set(row.key, await this.#decrypt(row.ciphertext, `${row.key} of workspace '${context.workspace}'`, { workspaceId, key: row.key }));
+      try {
+        values.set(row.key, await this.#decryptValue(row.ciphertext));
+      } catch (error) {
+        if (!context.provided?.has(row.key)) unreadable.push({ key: row.key, reason: reasonOf(error) });
+      }
+    }
+    if (unreadable.length > 0) {
+      const names = unreadable.map(({ key, reason }) => `${key} of workspace '${context.workspace}' (${reason})`);
+      const example = unreadable.map(({ key }) => `${key}=…`).join(' ');
+      throw new HostError(
+        'missing_secret',
+        `dspatch cannot read ${unreadable.length === 1 ? 'the stored secret' : `${unreadable.length} stored secrets`} ${names.join(', ')}. ` +
+          `Start the dspatch desktop app and run the command again (commands then go through it), provide ${unreadable.length === 1 ? 'it' : 'them'} ` +
+          `for this run in the environment (${example} dspatch run DIR), or enter ${unreadable.length === 1 ? 'it' : 'them'} again.`,
+        { workspaceId, key: unreadable[0].key, keys: unreadable.map(({ key }) => key) },
+      );
     }
     return values;
   }
@@ -65,15 +88,21 @@ export class SecretService {
 
   async #decrypt(ciphertext: Buffer, what: string, details: Record<string, unknown>): Promise<string> {
     try {
-      const value = await this.cipher.decrypt(ciphertext);
-      this.redactor.add(value);
-      return value;
-    } catch {
-      throw new HostError(
-        'missing_secret',
-        `${what} cannot be decrypted (it was stored on another machine or with another key). Enter it again.`,
-        details,
-      );
+      return await this.#decryptValue(ciphertext);
+    } catch (error) {
+      throw new HostError('missing_secret', `${what} cannot be decrypted (${reasonOf(error)}). Enter it again.`, details);
     }
   }
+
+  async #decryptValue(ciphertext: Buffer): Promise<string> {
+    const value = await this.cipher.decrypt(ciphertext);
+    this.redactor.add(value);
+    return value;
+  }
+}
+
+/** The cipher's own explanation (ours, never a value), without its trailing period. */
+function reasonOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^Secret cannot be decrypted:? ?/, '').replace(/\.$/, '') || 'it was stored on another machine or with another key';
 }

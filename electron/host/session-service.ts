@@ -4,6 +4,7 @@ import { newId } from '../../agents/protocol';
 import type { HostEvent } from '../api/contract';
 import type { InquirySummary, SessionSnapshot, SessionState, SessionSummary, TimelineEntry } from '../api/types';
 import type { Store } from '../store/store';
+import { withTurnUsage } from '../store/turn-usage';
 import { EXTERNAL_WORKSPACE_ID } from '../store/workspace-repo';
 import { HostError } from './errors';
 import type { SessionWriter } from './session-writer';
@@ -69,14 +70,15 @@ export class SessionService {
     this.writer.flush();
     const session = this.get(sessionId);
     const { entries, hasMore } = this.store.sessions.timeline(sessionId, limit);
-    return { session, entries, hasMore, seq: this.writer.seqOf(sessionId) };
+    return { session, entries: withTurnUsage(this.store, sessionId, entries), hasMore, seq: this.writer.seqOf(sessionId) };
   }
 
   history(sessionId: string, beforeEntryId: string, limit: number): { entries: TimelineEntry[]; hasMore: boolean } {
     this.get(sessionId);
     const position = this.store.sessions.positionOf(beforeEntryId);
     if (position === undefined) throw new HostError('not_found', 'That timeline entry does not exist.');
-    return this.store.sessions.timeline(sessionId, limit, position);
+    const { entries, hasMore } = this.store.sessions.timeline(sessionId, limit, position);
+    return { entries: withTurnUsage(this.store, sessionId, entries), hasMore };
   }
 
   async create(workspaceId: string, agentKey: string): Promise<SessionSummary> {
@@ -99,6 +101,31 @@ export class SessionService {
     }
     this.supervisor.sendInput(this.get(sessionId), turnId, text);
     return { turnId };
+  }
+
+  /**
+   * Sends the user's last message again in place of its turn: Retry (a failed or stopped turn),
+   * Regenerate (the last reply) and, with `text`, Edit. That message and everything after it leave
+   * the timeline and the agent's history is rewound to what stays, so the model sees exactly what
+   * the timeline shows.
+   */
+  async resend(sessionId: string, text?: string): Promise<{ turnId: string }> {
+    const session = this.get(sessionId);
+    if (session.workspaceId === EXTERNAL_WORKSPACE_ID) {
+      throw new HostError('not_supported', 'This conversation belongs to an agent outside the app, which writes it through the Acontext API: it can be read here, not continued.');
+    }
+    if (BUSY_STATES.has(session.state)) {
+      throw new HostError('conflict', `The agent is still working in this conversation (${session.state.replaceAll('_', ' ')}). Stop it first, then send again.`);
+    }
+    const last = this.store.sessions.lastUserMessage(sessionId);
+    if (!last) throw new HostError('not_found', 'You have not written anything in this conversation yet, so there is nothing to send again.');
+    // Launched first: a workspace that cannot start leaves the timeline as it was.
+    await this.#ensureRunning(session.workspaceId);
+    this.writer.flush();
+    const removed = this.store.transaction(() => this.store.sessions.truncateFrom(sessionId, last.position));
+    this.writer.publish(sessionId, { type: 'removed', entryIds: removed });
+    this.supervisor.rewind(this.get(sessionId));
+    return this.send(sessionId, text ?? last.text);
   }
 
   /** Starts the session's agent again after a crash, its history replayed; launches the workspace if it stopped. */

@@ -7,9 +7,10 @@
 // it created in its own session's open turn, and every text is redacted before it is stored or sent.
 import { newId, type LogLevel } from '../../agents/protocol';
 import type { HostEvent } from '../api/contract';
-import type { LogEntry, MessageStatus, SessionChange, SessionState, TimelineEntry } from '../api/types';
+import type { LifecycleEvent, LogEntry, MessageStatus, SessionChange, SessionState, TimelineEntry } from '../api/types';
 import type { Redactor } from './redactor';
 import type { Store } from '../store/store';
+import { withTurnUsage } from '../store/turn-usage';
 
 /**
  * The longest output waits before it is written. Output after a quiet spell is written on the next
@@ -28,7 +29,7 @@ export interface SessionRef {
 type Op =
   | { kind: 'text'; ref: SessionRef; turnId: string | null; messageId: string; role: 'assistant' | 'user'; text: string; isDelta: boolean }
   | { kind: 'activity'; ref: SessionRef; turnId: string | null; activityId: string; activityKind: string; data: Record<string, unknown>; isDelta: boolean }
-  | { kind: 'usage'; ref: SessionRef; model: string; requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; reasoningTokens: number }
+  | { kind: 'usage'; ref: SessionRef; turnId: string | null; model: string; requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; reasoningTokens: number }
   | { kind: 'log'; entry: Omit<LogEntry, 'id'> }
   | { kind: 'state'; ref: SessionRef; state: SessionState }
   | { kind: 'turn.done'; ref: SessionRef; turnId: string; status: MessageStatus };
@@ -95,7 +96,7 @@ export class SessionWriter {
     this.#push({ kind: 'usage', ref, ...usage });
   }
 
-  log(entry: { workspaceId: string | null; sessionId: string | null; agentKey: string | null; level: LogLevel; source: LogEntry['source']; message: string }): void {
+  log(entry: { workspaceId: string | null; sessionId: string | null; agentKey: string | null; level: LogLevel; source: LogEntry['source']; message: string; event?: LifecycleEvent }): void {
     this.#push({ kind: 'log', entry: { ...entry, createdAt: Date.now() } });
   }
 
@@ -243,6 +244,7 @@ export class SessionWriter {
           workspaceId: op.ref.workspaceId,
           sessionId: op.ref.sessionId,
           runId: op.ref.runId,
+          turnId: op.turnId,
           agentKey: op.ref.agentKey,
           source: 'agent',
           model: this.redactor.redact(op.model),
@@ -265,9 +267,12 @@ export class SessionWriter {
       case 'turn.done': {
         this.#endTurn(op.ref.sessionId, 'release');
         this.#applyAppends(changes);
-        for (const id of sessions.finishTurnMessages(op.ref.sessionId, op.turnId, op.status, now)) {
-          pushEntry(changes, sessions.getMessage(id));
-        }
+        const closed = sessions.finishTurnMessages(op.ref.sessionId, op.turnId, op.status, now);
+        // The turn's last reply is sent again, now with the turn's usage and duration.
+        const last = sessions.turnEnds(op.ref.sessionId, [op.turnId]).get(op.turnId)?.lastAssistantId;
+        const ids = last && !closed.includes(last) ? [...closed, last] : closed;
+        const entries = ids.flatMap((id) => sessions.getMessage(id) ?? []);
+        for (const entry of withTurnUsage(this.store, op.ref.sessionId, entries)) pushEntry(changes, entry);
         return;
       }
     }

@@ -6,7 +6,7 @@
 // (peers, ids in use, talk_to cycles) and redacted, and a process silent during a turn is killed.
 import { AGENT_ENV, newId, PROTOCOL_LIMITS, truncateText, type AgentToHost, type HostToAgent } from '../../agents/protocol';
 import type { HostEvent } from '../api/contract';
-import type { MessageStatus, RunStatus, SessionSummary } from '../api/types';
+import type { LifecycleEvent, MessageStatus, RunStatus, SessionSummary } from '../api/types';
 import type { Store } from '../store/store';
 import { AgentProcess } from './agent-process';
 import { HostError } from './errors';
@@ -136,7 +136,7 @@ export class Supervisor {
       throw new HostError('agent_failed', message);
     }
     this.#runStatus(run, 'running');
-    this.#log(run, null, null, 'info', `Workspace '${run.workspaceName}' is running (${run.agents.size} agent processes).`);
+    this.#log(run, null, null, 'info', `Workspace '${run.workspaceName}' is running (${run.agents.size} agent processes).`, 'launch');
     return { runId: run.id, sessions: autoStart ? this.#autoStartSessions(run) : [] };
   }
 
@@ -151,6 +151,7 @@ export class Supervisor {
       for (const sessionId of agent.instances) this.#closeSession(sessionId, 'stopped', 'interrupted');
     }
     this.store.workspaces.updateRun(run.id, 'stopped', Date.now(), null);
+    this.#log(run, null, null, 'info', `Workspace '${run.workspaceName}' stopped.`, 'stop');
     this.emit({ type: 'workspace.updated', workspaceId, runStatus: 'stopped' });
   }
 
@@ -185,7 +186,7 @@ export class Supervisor {
     const run = this.#requireRun(session.workspaceId);
     const agent = run.agents.get(session.agentKey);
     if (!agent) throw new HostError('not_found', `Agent "${session.agentKey}" is no longer in workspace '${run.workspaceName}'.`);
-    if (!agent.process?.alive) this.#spawnProcess(run, agent);
+    if (!agent.process?.alive) this.#restartProcess(run, agent);
     // The history replayed to a new instance leaves this turn out: its input follows as `input`.
     if (!agent.instances.has(session.id)) this.#spawnInstance(run, agent, session.id, turnId);
     agent.process!.send({ type: 'input', instanceId: session.id, turnId, content: text, sender });
@@ -196,8 +197,14 @@ export class Supervisor {
     const run = this.#requireRun(session.workspaceId);
     const agent = run.agents.get(session.agentKey);
     if (!agent) throw new HostError('not_found', `Agent "${session.agentKey}" is no longer in workspace '${run.workspaceName}'.`);
-    if (!agent.process?.alive) this.#spawnProcess(run, agent);
+    if (!agent.process?.alive) this.#restartProcess(run, agent);
     if (!agent.instances.has(session.id)) this.#spawnInstance(run, agent, session.id);
+  }
+
+  /** Rewinds a live instance's conversation to what the store holds now; a new instance replays it anyway. */
+  rewind(session: SessionSummary): void {
+    this.writer.flush();
+    this.#send(session, { type: 'instance.reset', instanceId: session.id, history: this.store.sessions.chatMessages(session.id) });
   }
 
   interrupt(session: SessionSummary): void {
@@ -238,6 +245,12 @@ export class Supervisor {
       throw new HostError('internal', `Agent '${agent.plan.key}' could not be started: ${error instanceof Error ? error.message : String(error)}`);
     }
     agent.process = process;
+  }
+
+  /** A process of a running workspace is gone (crashed, or stopped): started again, and said so in the feed. */
+  #restartProcess(run: WorkspaceRun, agent: RunAgent): void {
+    this.#log(run, null, agent.plan.key, 'info', `Agent '${agent.plan.key}' was started again.`, 'restart');
+    this.#spawnProcess(run, agent);
   }
 
   #spawnInstance(run: WorkspaceRun, agent: RunAgent, sessionId: string, exceptTurnId: string | null = null): void {
@@ -284,7 +297,7 @@ export class Supervisor {
   #crash(run: WorkspaceRun, agent: RunAgent, process: AgentProcess, log: string, activity: string): void {
     if (agent.process !== process) return;
     agent.process = null;
-    this.#log(run, null, agent.plan.key, 'error', log);
+    this.#log(run, null, agent.plan.key, 'error', log, 'crash');
     this.writer.flush();
     for (const sessionId of agent.instances) {
       this.writer.activity(this.#ref(sessionId, run), null, newId(), 'error', { message: activity }, false);
@@ -529,8 +542,8 @@ export class Supervisor {
     this.emit({ type: 'workspace.updated', workspaceId: run.workspaceId, runStatus: status });
   }
 
-  #log(run: WorkspaceRun, sessionId: string | null, agentKey: string | null, level: 'info' | 'warn' | 'error', message: string): void {
+  #log(run: WorkspaceRun, sessionId: string | null, agentKey: string | null, level: 'info' | 'warn' | 'error', message: string, event?: LifecycleEvent): void {
     this.logger[level]({ workspaceId: run.workspaceId, agentKey }, message);
-    this.writer.log({ workspaceId: run.workspaceId, sessionId, agentKey, level, source: 'host', message });
+    this.writer.log({ workspaceId: run.workspaceId, sessionId, agentKey, level, source: 'host', message, event });
   }
 }

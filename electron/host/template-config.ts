@@ -120,10 +120,13 @@ export function fieldEnvName(fieldKey: string): string {
   return `${AGENT_ENV.fieldPrefix}${fieldKey.toUpperCase()}`;
 }
 
-/** The DSPATCH_FIELD_* part of an agent's env. */
-export function templateFieldEnv(config: TemplateConfig): Record<string, string> {
+/** The DSPATCH_FIELD_* part of an agent's env: the template's fields, with the workspace's overrides. */
+export function templateFieldEnv(
+  config: TemplateConfig,
+  overrides: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(config.fields)) env[fieldEnvName(key)] = value;
+  for (const [key, value] of Object.entries({ ...config.fields, ...overrides })) env[fieldEnvName(key)] = value;
   return env;
 }
 

@@ -28,6 +28,20 @@ export const MAX_AGENT_DEPTH = 10;
 const MAX_AGENT_KEY_LENGTH = 48;
 const AGENT_KEY = /^[a-z][a-z0-9_-]*$/;
 const API_KEY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** What a provider sets for its agents; its `api_key: none` waives the key. */
+const PROVIDER_BASE_URL_ENV = 'OPENAI_BASE_URL';
+const PROVIDER_API_KEY_ENV = 'OPENAI_API_KEY';
+
+export type ProviderApi = 'chat' | 'responses';
+
+/** An OpenAI-compatible server declared under `providers:`. */
+export interface ProviderConfig {
+  baseUrl: string;
+  api: ProviderApi;
+  /** 'none' (the server needs no key), a `{{apikey:Name}}` value, or absent: the agent's OPENAI_API_KEY. */
+  apiKey?: string;
+}
 
 export interface AgentConfig {
   /** Name of a template (its dspatch.agent.yml `name`). */
@@ -39,6 +53,12 @@ export interface AgentConfig {
   peers: string[];
   /** Absent: true for root agents, false for sub-agents. */
   autoStart?: boolean;
+  /** A key of the file's `providers`. */
+  provider?: string;
+  /** Reaches the agent as DSPATCH_MODEL. */
+  model?: string;
+  /** Overrides of the template's fields (system_prompt, authority, …). */
+  fields?: Record<string, string>;
 }
 
 export interface WorkspaceConfig {
@@ -49,6 +69,7 @@ export interface WorkspaceConfig {
   workspaceDir?: string;
   /** Ordered root agents. */
   agents: Record<string, AgentConfig>;
+  providers?: Record<string, ProviderConfig>;
 }
 
 export interface WorkspaceParseResult extends WorkspaceValidation {
@@ -70,8 +91,14 @@ export interface FlatAgent {
   /** Dotted path of agent keys, e.g. 'lead.coder'. */
   path: string;
   template: string;
-  /** The agent's own env (not merged with the workspace env). */
+  /** The agent's own env (not merged with the workspace env), with its provider's values on top. */
   env: Record<string, string>;
+  /** Env names the agent must not get even if the workspace sets them (a keyless provider's OPENAI_API_KEY). */
+  waivedEnv?: string[];
+  model?: string;
+  /** The API style of the agent's provider. */
+  api?: ProviderApi;
+  fields?: Record<string, string>;
   /** Agent keys it may talk to: its explicit peers plus its sub-agents. */
   peers: string[];
   parentPath: string | null;
@@ -126,6 +153,9 @@ const agentSchema: z.ZodType<AgentConfig> = z.lazy(() =>
         .nullish()
         .transform((value) => value ?? []),
       auto_start: z.boolean().nullish(),
+      provider: z.string().trim().min(1, 'must name a provider').nullish(),
+      model: z.string().trim().min(1, 'must name a model').max(200, 'is too long (200 characters at most)').nullish(),
+      fields: z.record(z.string(), textValue).nullish(),
     })
     .transform((raw): AgentConfig => {
       const agent: AgentConfig = {
@@ -135,9 +165,44 @@ const agentSchema: z.ZodType<AgentConfig> = z.lazy(() =>
         peers: raw.peers,
       };
       if (raw.auto_start !== null && raw.auto_start !== undefined) agent.autoStart = raw.auto_start;
+      if (raw.provider) agent.provider = raw.provider;
+      if (raw.model) agent.model = raw.model;
+      if (raw.fields) agent.fields = raw.fields;
       return agent;
     }),
 );
+
+const providerSchema = z
+  .object({
+    base_url: z
+      .string()
+      .trim()
+      .refine(isHttpUrl, 'must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1'),
+    api: z.enum(['chat', 'responses'], { error: 'must be "chat" or "responses"' }).nullish(),
+    api_key: z
+      .string()
+      .trim()
+      .refine(
+        (value) => value === 'none' || /^\{\{\s*apikey\s*:[^{}]*\}\}$/.test(value),
+        // A literal key in the file would be read by anyone who gets the file.
+        'must be "none" or a saved key written {{apikey:Name}} (Settings → API Keys); leave it out to use the agent\'s OPENAI_API_KEY secret',
+      )
+      .nullish(),
+  })
+  .transform((raw): ProviderConfig => {
+    const provider: ProviderConfig = { baseUrl: raw.base_url, api: raw.api ?? 'responses' };
+    if (raw.api_key) provider.apiKey = raw.api_key;
+    return provider;
+  });
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 const workspaceSchema = z
   .object({
@@ -148,16 +213,19 @@ const workspaceSchema = z
       .record(z.string(), agentSchema)
       .nullish()
       .transform((value) => value ?? {}),
+    providers: z.record(z.string(), providerSchema).nullish(),
   })
   .transform((raw): WorkspaceConfig => {
     const config: WorkspaceConfig = { name: raw.name, env: raw.env, agents: raw.agents };
     if (raw.workspace_dir !== null && raw.workspace_dir !== undefined)
       config.workspaceDir = raw.workspace_dir;
+    if (raw.providers) config.providers = raw.providers;
     return config;
   });
 
-const WORKSPACE_KEYS = ['name', 'env', 'workspace_dir', 'agents'];
-const AGENT_KEYS = ['template', 'env', 'sub_agents', 'peers', 'auto_start'];
+const WORKSPACE_KEYS = ['name', 'env', 'workspace_dir', 'agents', 'providers'];
+const AGENT_KEYS = ['template', 'env', 'sub_agents', 'peers', 'auto_start', 'provider', 'model', 'fields'];
+const PROVIDER_KEYS = ['base_url', 'api', 'api_key'];
 /** d:spatch keys for its Docker runtime; agents here are plain processes. */
 const WORKSPACE_NOT_SUPPORTED = ['mounts', 'docker'];
 const AGENT_NOT_SUPPORTED = ['instances'];
@@ -232,16 +300,41 @@ function resolvedPeers(agent: VisitedAgent, resolve: (ref: string) => VisitedAge
 export function flattenAgents(config: WorkspaceConfig): FlatAgent[] {
   const { agents } = visitAgents(config);
   const resolve = peerResolver(agents);
-  return agents.map((entry) => ({
-    key: entry.key,
-    path: entry.path,
-    template: entry.agent.template,
-    env: { ...entry.agent.env },
-    peers: resolvedPeers(entry, resolve),
-    parentPath: entry.parentPath,
-    isRoot: entry.parentPath === null,
-    autoStart: entry.agent.autoStart ?? entry.parentPath === null,
-  }));
+  return agents.map((entry) => {
+    const provider = entry.agent.provider === undefined ? undefined : config.providers?.[entry.agent.provider];
+    const flat: FlatAgent = {
+      key: entry.key,
+      path: entry.path,
+      template: entry.agent.template,
+      env: { ...entry.agent.env },
+      peers: resolvedPeers(entry, resolve),
+      parentPath: entry.parentPath,
+      isRoot: entry.parentPath === null,
+      autoStart: entry.agent.autoStart ?? entry.parentPath === null,
+    };
+    if (entry.agent.model !== undefined) flat.model = entry.agent.model;
+    if (entry.agent.fields !== undefined) flat.fields = { ...entry.agent.fields };
+    if (provider) applyProvider(flat, provider);
+    return flat;
+  });
+}
+
+/**
+ * A provider's values win over the env: its base URL, its saved key, or no key at all (`none`), which
+ * also takes OPENAI_API_KEY out of the template's requirements.
+ */
+function applyProvider(agent: FlatAgent, provider: ProviderConfig): void {
+  agent.api = provider.api;
+  agent.env[PROVIDER_BASE_URL_ENV] = provider.baseUrl;
+  if (provider.apiKey === 'none') {
+    delete agent.env[PROVIDER_API_KEY_ENV];
+    agent.waivedEnv = [PROVIDER_API_KEY_ENV];
+  } else if (provider.apiKey !== undefined) agent.env[PROVIDER_API_KEY_ENV] = provider.apiKey;
+}
+
+/** The env names of a template's required_env that an agent still needs (its provider may waive some). */
+export function agentRequiredEnv(agent: FlatAgent, requiredEnv: readonly string[]): string[] {
+  return requiredEnv.filter((key) => !agent.waivedEnv?.includes(key));
 }
 
 function agentTree(flat: readonly FlatAgent[]): AgentNode[] {
@@ -273,6 +366,7 @@ function textifyEnvMaps(source: YamlSource): void {
     if (depth > MAX_AGENT_DEPTH + 1) return;
     for (const key of source.mapKeys(segments)) {
       source.textifyMapValues([...segments, key, 'env']);
+      source.textifyMapValues([...segments, key, 'fields']);
       visit([...segments, key, 'sub_agents'], depth + 1);
     }
   };
@@ -290,6 +384,30 @@ function unknownAgentKeyWarnings(source: YamlSource): ValidationProblem[] {
   };
   visit(['agents'], 1);
   return warnings;
+}
+
+function providerProblems(source: YamlSource, config: WorkspaceConfig): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const [name, provider] of Object.entries(config.providers ?? {})) {
+    const segments = ['providers', name];
+    if (!PROVIDER_NAME.test(name)) {
+      problems.push(
+        source.problem(
+          'error',
+          segments,
+          `provider name "${name}" must start with a letter or digit and use only letters, digits, "_", "." and "-" (64 characters at most)`,
+          source.lineOf(segments, 'key'),
+        ),
+      );
+    }
+    const keyProblem = provider.apiKey === undefined ? null : placeholderProblem(provider.apiKey);
+    if (keyProblem) problems.push(source.problem('error', [...segments, 'api_key'], keyProblem));
+  }
+  return problems;
+}
+
+function providerKeyWarnings(source: YamlSource): ValidationProblem[] {
+  return source.mapKeys(['providers']).flatMap((name) => unknownKeyWarnings(source, ['providers', name], PROVIDER_KEYS));
 }
 
 function envProblems(
@@ -411,17 +529,53 @@ function checkAgents(
     });
 
     problems.push(...envProblems(source, agent.env, [...segments, 'env']));
+
+    if (agent.provider !== undefined && !config.providers?.[agent.provider]) {
+      const known = Object.keys(config.providers ?? {});
+      problems.push(
+        source.problem(
+          'error',
+          [...segments, 'provider'],
+          `unknown provider "${agent.provider}"; ${known.length > 0 ? `providers of this file: ${known.join(', ')}` : 'declare it under "providers:" at the top of the file'}`,
+        ),
+      );
+    }
+    if (agent.provider !== undefined && agent.env[PROVIDER_BASE_URL_ENV] !== undefined) {
+      problems.push(
+        source.problem(
+          'warning',
+          [...segments, 'env', PROVIDER_BASE_URL_ENV],
+          `is ignored: provider "${agent.provider}" sets ${PROVIDER_BASE_URL_ENV}`,
+          source.lineOf([...segments, 'env', PROVIDER_BASE_URL_ENV], 'key'),
+        ),
+      );
+    }
+    const template = templates.get(agent.template);
+    if (template && agent.fields) {
+      const known = Object.keys(template.fields);
+      for (const field of Object.keys(agent.fields)) {
+        if (known.includes(field)) continue;
+        problems.push(
+          source.problem(
+            'error',
+            [...segments, 'fields', field],
+            `template "${agent.template}" has no field "${field}"; its fields: ${known.join(', ') || 'none'}`,
+            source.lineOf([...segments, 'fields', field], 'key'),
+          ),
+        );
+      }
+    }
   }
 
   // Only the keys resolveAgentEnv would take from the workspace's stored secrets are prompted for: a
   // required key that the workspace or agent env already supplies (a non-empty literal, or an
   // {{apikey:Name}} placeholder filled from Settings → API Keys) is not a secret to ask for.
   const requiredBy = new Map<string, string[]>();
-  for (const entry of agents) {
-    const template = templates.get(entry.agent.template);
+  for (const entry of flattenAgents(config)) {
+    const template = templates.get(entry.template);
     if (!template) continue;
-    const merged = { ...config.env, ...entry.agent.env };
-    for (const key of template.requiredEnv) {
+    const merged = { ...config.env, ...entry.env };
+    for (const key of agentRequiredEnv(entry, template.requiredEnv)) {
       if (isReservedEnvName(key) || isRuntimeEnvName(key) || suppliedInEnv(merged[key])) continue;
       const paths = requiredBy.get(key) ?? [];
       paths.push(entry.path);
@@ -456,13 +610,19 @@ export function parseWorkspaceConfig(yamlText: string, options: ParseWorkspaceOp
     ...syntax,
     ...unknownKeyWarnings(source, [], WORKSPACE_KEYS, WORKSPACE_NOT_SUPPORTED),
     ...unknownAgentKeyWarnings(source),
+    ...providerKeyWarnings(source),
   ];
   const parsed = workspaceSchema.safeParse(raw);
   if (!parsed.success) return broken([...warnings, ...zodProblems(source, raw, parsed.error)]);
   const config = parsed.data;
 
   const checked = checkAgents(source, config, options.templates);
-  const problems = [...warnings, ...envProblems(source, config.env, ['env']), ...checked.problems];
+  const problems = [
+    ...warnings,
+    ...envProblems(source, config.env, ['env']),
+    ...providerProblems(source, config),
+    ...checked.problems,
+  ];
   return {
     config,
     agents: agentTree(flattenAgents(config)),
@@ -476,6 +636,9 @@ export function parseWorkspaceConfig(yamlText: string, options: ParseWorkspaceOp
 function agentToYaml(agent: AgentConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { template: agent.template };
   if (agent.autoStart !== undefined) out.auto_start = agent.autoStart;
+  if (agent.provider !== undefined) out.provider = agent.provider;
+  if (agent.model !== undefined) out.model = agent.model;
+  if (agent.fields !== undefined && Object.keys(agent.fields).length > 0) out.fields = { ...agent.fields };
   if (Object.keys(agent.env).length > 0) out.env = { ...agent.env };
   if (agent.peers.length > 0) out.peers = [...agent.peers];
   if (Object.keys(agent.subAgents).length > 0) out.sub_agents = agentsToYaml(agent.subAgents);
@@ -489,14 +652,22 @@ function agentsToYaml(agents: Record<string, AgentConfig>): Record<string, unkno
 }
 
 /**
- * YAML for a config, keys in a fixed order (name, workspace_dir, env, agents; per agent template,
- * auto_start, env, peers, sub_agents) and empty collections left out, so the GUI's Visual and YAML
+ * YAML for a config, keys in a fixed order (name, workspace_dir, env, providers, agents; per agent
+ * template, auto_start, provider, model, fields, env, peers, sub_agents) and empty collections left out, so the GUI's Visual and YAML
  * tabs convert into each other without churn. Comments and unknown keys are not kept.
  */
 export function serializeWorkspaceConfig(config: WorkspaceConfig): string {
   const out: Record<string, unknown> = { name: config.name };
   if (config.workspaceDir !== undefined) out.workspace_dir = config.workspaceDir;
   if (Object.keys(config.env).length > 0) out.env = { ...config.env };
+  if (config.providers !== undefined && Object.keys(config.providers).length > 0) {
+    out.providers = Object.fromEntries(
+      Object.entries(config.providers).map(([name, provider]) => [
+        name,
+        { base_url: provider.baseUrl, api: provider.api, ...(provider.apiKey === undefined ? {} : { api_key: provider.apiKey }) },
+      ]),
+    );
+  }
   out.agents = agentsToYaml(config.agents);
   // lineWidth 0: never fold long values (system prompts, URLs) across lines.
   return stringify(out, { lineWidth: 0 });
@@ -526,6 +697,8 @@ export interface ResolveAgentEnvInput {
   agentEnv: Readonly<Record<string, string>>;
   /** The template's required_env. */
   requiredEnv: readonly string[];
+  /** Names the agent never gets, whoever sets them (FlatAgent.waivedEnv). */
+  waivedEnv?: readonly string[];
   /** The workspace's stored secrets, decrypted. Only keys the agent declares or requires are read. */
   secrets: ReadonlyMap<string, string>;
   /** Settings → API Keys, decrypted, by name. */
@@ -557,7 +730,8 @@ export function resolveAgentEnv(input: ResolveAgentEnvInput): ResolvedAgentEnv {
   const merged: Record<string, string> = { ...workspaceEnv, ...agentEnv };
   const keys = [...new Set([...requiredEnv, ...Object.keys(workspaceEnv), ...Object.keys(agentEnv)])].filter(
     // Also the spawn path's guard: whatever validation let through, no runtime variable reaches an agent.
-    (key) => isValidEnvName(key) && !isReservedEnvName(key) && !isRuntimeEnvName(key),
+    (key) =>
+      isValidEnvName(key) && !isReservedEnvName(key) && !isRuntimeEnvName(key) && !input.waivedEnv?.includes(key),
   );
 
   const env: Record<string, string> = {};

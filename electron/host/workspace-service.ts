@@ -3,7 +3,7 @@
 // agent code.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AGENT_ENV, newId } from '../../agents/protocol';
 import type { WorkspaceValidation } from '../api/contract';
 import type { ConsentItem, LaunchConsent, SecretStatus, WorkspaceDetail, WorkspaceSummary } from '../api/types';
@@ -17,6 +17,7 @@ import type { LaunchPlan, Supervisor } from './supervisor';
 import { templateFieldEnv, type TemplateConfig } from './template-config';
 import type { TemplateService } from './template-service';
 import {
+  agentRequiredEnv,
   findApiKeyPlaceholders,
   flattenAgents,
   parseWorkspaceConfig,
@@ -30,6 +31,8 @@ import {
 export interface WorkspacePaths {
   agentsDir: string;
   nodeModulesDir: string;
+  /** Build-time bundles of the built-in templates (agent-bundler.ts). */
+  prebuiltDir?: string;
   cacheDir: string;
   /** Told when a cached agent bundle failed its hash check and is rebuilt. */
   warn: (message: string) => void;
@@ -70,6 +73,26 @@ export class WorkspaceService {
   async validate(yaml: string): Promise<WorkspaceValidation> {
     const { problems, agents, requiredSecrets } = await this.#parse(yaml);
     return { problems, agents, requiredSecrets };
+  }
+
+  /** Whether `create` could use this folder: the same rules, checked before the user writes any config. */
+  checkDir(dir: string): { problem: string | null; exists: boolean; hasConfig: boolean } {
+    const typed = dir.trim();
+    const answer = (problem: string | null, exists = false, hasConfig = false) => ({ problem, exists, hasConfig });
+    if (!typed) return answer('Type the project folder: an absolute path such as /home/me/projects/shop.');
+    // No file system accepts it, and Node refuses it deep inside: say so here.
+    if (typed.includes('\u0000')) return answer('The folder path contains a NUL character, which no folder name can hold: retype it.');
+    if (!isAbsolute(typed)) return answer(`"${typed}" is not an absolute path: start it from the root, e.g. /home/me/projects/${basename(typed) || 'shop'}.`);
+    const root = resolve(typed);
+    if (existsSync(root)) {
+      if (!statSync(root).isDirectory()) return answer(`${root} is a file, not a folder: pick a folder.`, true);
+      return answer(null, true, existsSync(join(root, WORKSPACE_FILE)));
+    }
+    const parent = dirname(root);
+    if (!existsSync(parent) || !statSync(parent).isDirectory()) {
+      return answer(`${root} does not exist and cannot be created here, because ${parent} does not exist. Create ${parent} first, or pick another folder.`);
+    }
+    return answer(null);
   }
 
   /** Registers an existing directory that holds a dspatch.workspace.yml. */
@@ -164,13 +187,15 @@ export class WorkspaceService {
     const wanted = new Set<string>(Object.keys(config.env));
     const apiKeyNames = new Set<string>();
     for (const agent of agents) {
-      for (const key of templates.get(agent.template)?.config.requiredEnv ?? []) wanted.add(key);
+      for (const key of agentRequiredEnv(agent, templates.get(agent.template)?.config.requiredEnv ?? [])) wanted.add(key);
       for (const key of Object.keys(agent.env)) wanted.add(key);
       for (const value of [...Object.values(config.env), ...Object.values(agent.env)]) {
         for (const name of findApiKeyPlaceholders(value).names) apiKeyNames.add(name);
       }
     }
-    const secrets = await this.secrets.decrypt(row.id, wanted, { workspace: row.name });
+    // A stored value this host cannot decrypt is no failure when the launch provides the key itself.
+    const provided = new Set(Object.keys(fallbackEnv).filter((key) => fallbackEnv[key]));
+    const secrets = await this.secrets.decrypt(row.id, wanted, { workspace: row.name, provided });
     for (const key of wanted) {
       const value = fallbackEnv[key];
       if (!secrets.has(key) && value) {
@@ -189,6 +214,7 @@ export class WorkspaceService {
         workspaceEnv: config.env,
         agentEnv: agent.env,
         requiredEnv: template.config.requiredEnv,
+        waivedEnv: agent.waivedEnv,
         secrets,
         apiKeys,
         agent: agent.path,
@@ -202,6 +228,7 @@ export class WorkspaceService {
         agentsDir: this.paths.agentsDir,
         cacheDir: this.paths.cacheDir,
         nodeModulesDir: this.paths.nodeModulesDir,
+        prebuiltDir: this.paths.prebuiltDir,
         warn: this.paths.warn,
       });
       plan.agents.push({
@@ -214,7 +241,9 @@ export class WorkspaceService {
           serviceName: `dspatch-agent-${agent.key}`,
           env: {
             ...resolved.env,
-            ...templateFieldEnv(template.config),
+            ...templateFieldEnv(template.config, agent.fields),
+            ...(agent.model === undefined ? {} : { [AGENT_ENV.model]: agent.model }),
+            ...(agent.api === undefined ? {} : { [AGENT_ENV.openaiApi]: agent.api }),
             [AGENT_ENV.agentKey]: agent.key,
             [AGENT_ENV.workspaceDir]: workspaceDir,
             [AGENT_ENV.peers]: JSON.stringify(agent.peers),

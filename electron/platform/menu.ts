@@ -5,7 +5,7 @@ import { app, Menu, shell } from 'electron';
 import type { AboutPanelOptionsOptions, MenuItemConstructorOptions } from 'electron';
 import type { PlatformLogger } from './logger';
 
-/** Must match `copyright` in electron-builder.yml (a unit test compares them). */
+/** Must match `copyright` in electron-builder.base.yml (a unit test compares them). */
 export const COPYRIGHT = 'Copyright © dspatch contributors';
 
 export interface MenuContext {

@@ -4,7 +4,7 @@
 import { utilityProcess } from 'electron';
 import type { UtilityProcess } from 'electron';
 import type { Readable } from 'node:stream';
-import type { AgentChild, SpawnOptions, Spawner } from '../host/ports';
+import { AGENT_EXEC_ARGV, type AgentChild, type SpawnOptions, type Spawner } from '../host/ports';
 import type { HostToAgent } from '../../agents/protocol';
 import { consoleLogger } from './logger';
 import type { PlatformLogger } from './logger';
@@ -134,6 +134,7 @@ export class UtilitySpawner implements Spawner {
         cwd: options.cwd,
         stdio: 'pipe',
         serviceName: options.serviceName,
+        execArgv: [...AGENT_EXEC_ARGV],
       });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -26,7 +26,12 @@ export interface CipherLogger {
 
 export interface FileCipherOptions {
   log?: CipherLogger;
+  /** False: only read an existing key file, never make one (the desktop app reading what the CLI saved). */
+  createKey?: boolean;
 }
+
+/** Chromium's os_crypt, under Electron's safeStorage on Linux and macOS, starts every blob with "v10" or "v11". */
+const OS_STORAGE_PREFIX = /^v1[01]/;
 
 const consoleWarn: CipherLogger = {
   warn: (message, context) => console.warn(`[dspatch] warn ${message}`, context ?? ''),
@@ -36,12 +41,14 @@ export class FileCipher implements SecretCipher {
   readonly keyPath: string;
   private readonly dataDir: string;
   private readonly log: CipherLogger;
+  private readonly mayCreateKey: boolean;
   private key: Promise<Buffer> | null = null;
 
   constructor(dataDir: string, options: FileCipherOptions = {}) {
     this.dataDir = path.resolve(dataDir);
     this.keyPath = path.join(this.dataDir, SECRET_KEY_FILE);
     this.log = options.log ?? consoleWarn;
+    this.mayCreateKey = options.createKey ?? true;
   }
 
   async describe(): Promise<SecretBackendInfo> {
@@ -63,6 +70,11 @@ export class FileCipher implements SecretCipher {
   }
 
   async decrypt(blob: Buffer): Promise<string> {
+    if (OS_STORAGE_PREFIX.test(blob.subarray(0, 3).toString('latin1'))) {
+      throw new Error(
+        'Secret cannot be decrypted: it was saved by the dspatch desktop app in the OS secret storage, which only the desktop app can read.',
+      );
+    }
     const key = await this.loadKey();
     if (blob.length < HEADER_BYTES + TAG_BYTES)
       throw new Error('Secret cannot be decrypted: the stored value is truncated.');
@@ -97,6 +109,7 @@ export class FileCipher implements SecretCipher {
   private async readOrCreateKey(): Promise<Buffer> {
     const existing = await this.readKey();
     if (existing) return existing;
+    if (!this.mayCreateKey) throw new Error(`Secret cannot be decrypted: there is no ${this.keyPath}.`);
     await this.createKey();
     const created = await this.readKey();
     if (!created) throw new Error(`Could not create ${this.keyPath}.`);
@@ -169,6 +182,35 @@ export class FileCipher implements SecretCipher {
       });
     } finally {
       await unlink(temp).catch(() => undefined);
+    }
+  }
+}
+
+/**
+ * The desktop app's cipher: saves with the OS secret storage (`primary`), and reads both what it saved
+ * and what the CLI or browser mode saved with the file key beside the database, so a secret entered in
+ * either one works in the other. Which one made a blob is told by trying: safeStorage first.
+ */
+export class DesktopCipher implements SecretCipher {
+  constructor(
+    private readonly primary: SecretCipher,
+    private readonly file: FileCipher,
+  ) {}
+
+  describe(): Promise<SecretBackendInfo> {
+    return this.primary.describe();
+  }
+
+  encrypt(plain: string): Promise<Buffer> {
+    return this.primary.encrypt(plain);
+  }
+
+  async decrypt(blob: Buffer): Promise<string> {
+    try {
+      return await this.primary.decrypt(blob);
+    } catch (error) {
+      if (blob[0] !== VERSION) throw error;
+      return this.file.decrypt(blob).catch(() => Promise.reject(error as Error));
     }
   }
 }

@@ -1,7 +1,7 @@
 // Agent processes for browser mode and the CLI: `child_process.fork` with an IPC channel, piped
 // stdout/stderr and exactly the env the host computed.
 import { fork } from 'node:child_process';
-import type { AgentChild, SpawnOptions, Spawner } from '../host/ports';
+import { AGENT_EXEC_ARGV, type AgentChild, type SpawnOptions, type Spawner } from '../host/ports';
 
 export class ForkSpawner implements Spawner {
   spawn(options: SpawnOptions): AgentChild {
@@ -10,8 +10,8 @@ export class ForkSpawner implements Spawner {
       env: options.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
-      // Node flags of the host (e.g. --inspect) must not leak into agents.
-      execArgv: [],
+      // Node flags of the host (e.g. --inspect) must not leak into agents; only the agents' own.
+      execArgv: [...AGENT_EXEC_ARGV],
     });
     let exited = false;
     const exitListeners: ((exit: { code: number | null; signal: string | null; error?: string }) => void)[] = [];

@@ -63,21 +63,47 @@ export function controlEndpoint(dataDir: string): string {
   return join(resolve(dataDir), 'host.sock');
 }
 
-/** Relays requests from one socket client to the host, and every host event to the client. */
-export function serveClient(host: Host, ws: WebSocket, logger: Logger): void {
+/** Each event's frame, encoded once however many clients it goes to. */
+const eventFrames = new WeakMap<HostEvent, string>();
+
+function eventFrame(event: HostEvent): string {
+  let frame = eventFrames.get(event);
+  if (frame === undefined) eventFrames.set(event, (frame = JSON.stringify({ event })));
+  return frame;
+}
+
+/**
+ * Relays requests from one socket client to the host, and every host event to the client. `raw` is the
+ * connection under `ws`: the events of one tick (a write tick sends one per streaming session) are
+ * corked on it and leave in one write, not one system call each.
+ */
+export function serveClient(host: Host, ws: WebSocket, logger: Logger, raw: Duplex): void {
   // ws has already closed the connection with the matching code (1002 protocol, 1007 bad UTF-8, 1009 too large).
   ws.on('error', (error: Error & { code?: string }) =>
     logger.warn({ code: error.code, reason: error.message }, 'A WebSocket client broke the protocol; its connection was closed'),
   );
-  const send = (payload: unknown) => {
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    raw.uncork();
+  };
+  const sendText = (text: string) => {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       ws.close(1013, 'Client too slow');
       return;
     }
-    ws.send(JSON.stringify(payload));
+    ws.send(text);
   };
-  const unsubscribe = host.onEvent((event: HostEvent) => send({ event }));
+  const send = (payload: unknown) => sendText(JSON.stringify(payload));
+  const unsubscribe = host.onEvent((event: HostEvent) => {
+    if (!corked && ws.readyState === WebSocket.OPEN) {
+      corked = true;
+      raw.cork();
+      process.nextTick(uncork);
+    }
+    sendText(eventFrame(event));
+  });
   ws.on('close', unsubscribe);
 
   const answer = async (data: RawData, isBinary: boolean) => {
@@ -138,7 +164,7 @@ export async function startControlServer(host: Host, dataDir: string): Promise<C
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\nBrowsers may not use the control socket.\n');
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveClient(host, ws, logger));
+    sockets.handleUpgrade(request, socket, head, (ws) => serveClient(host, ws, logger, socket));
   });
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>

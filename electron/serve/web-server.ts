@@ -136,7 +136,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       writeRawResponse(socket, refusal.status, refusal.reason);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveClient(options.host, ws, logger));
+    sockets.handleUpgrade(request, socket, head, (ws) => serveClient(options.host, ws, logger, socket));
   });
 
   // Malformed HTTP (garbage bytes, oversized headers, resets): answer as Node would, and log it.

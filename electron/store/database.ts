@@ -12,11 +12,17 @@ import entryChunks from './migrations/0005_entry_chunks.sql?raw';
 import acontext from './migrations/0006_acontext.sql?raw';
 import sessionFlags from './migrations/0007_session_flags.sql?raw';
 import prices from './migrations/0008_prices.sql?raw';
+import search from './migrations/0009_search.sql?raw';
+import budgets from './migrations/0010_budgets.sql?raw';
+import activityFeed from './migrations/0011_activity_feed.sql?raw';
+import usageDashboard from './migrations/0012_usage_dashboard.sql?raw';
+import usageTurn from './migrations/0013_usage_turn.sql?raw';
+import usageRollup from './migrations/0014_usage_rollup.sql?raw';
 
 export type Db = Database.Database;
 
 /** In order; the index + 1 is the user_version after applying it. Never edit one that shipped. */
-const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext, sessionFlags, prices];
+const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext, sessionFlags, prices, search, budgets, activityFeed, usageDashboard, usageTurn, usageRollup];
 
 export function openDatabase(dataDir: string): Db {
   prepareDataDir(dataDir);

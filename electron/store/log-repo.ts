@@ -4,21 +4,21 @@ import type { Db } from './database';
 export type LogInsert = Omit<LogEntry, 'id'>;
 
 const COLUMNS = `id, workspace_id AS workspaceId, session_id AS sessionId, agent_key AS agentKey, level, source, message,
-  created_at AS createdAt`;
+  created_at AS createdAt, event`;
 
 export class LogRepo {
   readonly #insert;
 
   constructor(private readonly db: Db) {
     this.#insert = db.prepare(
-      `INSERT INTO logs (workspace_id, session_id, agent_key, level, source, message, created_at)
-       VALUES (@workspaceId, @sessionId, @agentKey, @level, @source, @message, @createdAt)`,
+      `INSERT INTO logs (workspace_id, session_id, agent_key, level, source, message, created_at, event)
+       VALUES (@workspaceId, @sessionId, @agentKey, @level, @source, @message, @createdAt, @event)`,
     );
   }
 
   insert(entry: LogInsert): LogEntry {
-    const id = Number(this.#insert.run(entry).lastInsertRowid);
-    return { id, ...entry };
+    const id = Number(this.#insert.run({ ...entry, event: entry.event ?? null }).lastInsertRowid);
+    return { id, ...entry, event: entry.event ?? null };
   }
 
   list(filter: { workspaceId?: string; level?: LogEntry['level']; query?: string; limit?: number }): LogEntry[] {

@@ -310,6 +310,54 @@ export class SessionRepo {
     this.#statements.setEventSeq.run(seq, sessionId, seq);
   }
 
+  /** The last message the user (not a peer agent) wrote in a session. */
+  lastUserMessage(sessionId: string): { id: string; text: string; position: number } | undefined {
+    return this.db
+      .prepare(
+        `SELECT id, text, position FROM messages WHERE session_id = ? AND role = 'user' AND sender IS NULL
+         ORDER BY position DESC LIMIT 1`,
+      )
+      .get(sessionId) as { id: string; text: string; position: number } | undefined;
+  }
+
+  /**
+   * Removes a session's messages and activities from `position` on (their tool-call rows too, whose
+   * links would lead nowhere); returns the ids removed. Call inside a transaction.
+   */
+  truncateFrom(sessionId: string, position: number): string[] {
+    const ids = (
+      this.db
+        .prepare('SELECT id FROM messages WHERE session_id = @sessionId AND position >= @position UNION ALL SELECT id FROM activities WHERE session_id = @sessionId AND position >= @position')
+        .all({ sessionId, position }) as { id: string }[]
+    ).map((row) => row.id);
+    for (const id of ids) this.#dropChunks(id);
+    this.db
+      .prepare('DELETE FROM tool_calls WHERE session_id = ? AND call_activity_id IN (SELECT id FROM activities WHERE session_id = ? AND position >= ?)')
+      .run(sessionId, sessionId, position);
+    this.db.prepare('DELETE FROM messages WHERE session_id = ? AND position >= ?').run(sessionId, position);
+    this.db.prepare('DELETE FROM activities WHERE session_id = ? AND position >= ?').run(sessionId, position);
+    return ids;
+  }
+
+  /**
+   * For each turn: the last assistant message the timeline shows, and when the turn's first message
+   * was written and its last one finished. Turns without such a message are left out.
+   */
+  turnEnds(sessionId: string, turnIds: readonly string[]): Map<string, { lastAssistantId: string; startedAt: number; endedAt: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT last.turnId, last.id AS lastAssistantId, span.startedAt, span.endedAt FROM
+           (SELECT turn_id AS turnId, id, MAX(position) FROM messages
+             WHERE session_id = @sessionId AND turn_id IN (SELECT value FROM json_each(@turnIds)) AND role = 'assistant'
+               AND (tool_calls IS NULL OR text <> '') GROUP BY turn_id) AS last
+         JOIN (SELECT turn_id AS turnId, MIN(created_at) AS startedAt, MAX(updated_at) AS endedAt FROM messages
+             WHERE session_id = @sessionId AND turn_id IN (SELECT value FROM json_each(@turnIds)) GROUP BY turn_id) AS span
+           ON span.turnId = last.turnId`,
+      )
+      .all({ sessionId, turnIds: JSON.stringify(turnIds) }) as { turnId: string; lastAssistantId: string; startedAt: number; endedAt: number }[];
+    return new Map(rows.map(({ turnId, ...end }) => [turnId, end]));
+  }
+
   /** What the assistant said in one turn: the reply a talk_to caller receives. */
   turnText(sessionId: string, turnId: string): string {
     const rows = this.db

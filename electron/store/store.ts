@@ -1,10 +1,13 @@
 // The store: one database, one repository per table group. Only the host holds one.
 import { AcontextRepo } from './acontext-repo';
+import { ActivityFeedRepo } from './activity-feed-repo';
+import { BudgetRepo } from './budget-repo';
 import { ConsentRepo } from './consent-repo';
 import { openDatabase, type Db } from './database';
 import { InquiryRepo } from './inquiry-repo';
 import { LogRepo } from './log-repo';
 import { PriceRepo } from './price-repo';
+import { SearchRepo } from './search-repo';
 import { SecretRepo } from './secret-repo';
 import { SessionRepo } from './session-repo';
 import { TaskRepo } from './task-repo';
@@ -19,13 +22,16 @@ export class Store {
   readonly templates: TemplateRepo;
   readonly sessions: SessionRepo;
   readonly logs: LogRepo;
+  readonly activityFeed: ActivityFeedRepo;
   readonly usage: UsageRepo;
   readonly prices: PriceRepo;
+  readonly budgets: BudgetRepo;
   readonly inquiries: InquiryRepo;
   readonly consents: ConsentRepo;
   readonly tasks: TaskRepo;
   readonly toolCalls: ToolCallRepo;
   readonly acontext: AcontextRepo;
+  readonly search: SearchRepo;
 
   constructor(readonly db: Db) {
     this.workspaces = new WorkspaceRepo(db);
@@ -33,22 +39,29 @@ export class Store {
     this.templates = new TemplateRepo(db);
     this.sessions = new SessionRepo(db);
     this.logs = new LogRepo(db);
+    this.activityFeed = new ActivityFeedRepo(db);
     this.prices = new PriceRepo(db);
     this.usage = new UsageRepo(db, () => this.prices.book());
+    this.budgets = new BudgetRepo(db);
     this.inquiries = new InquiryRepo(db);
     this.consents = new ConsentRepo(db);
     this.tasks = new TaskRepo(db);
     this.toolCalls = new ToolCallRepo(db);
     this.acontext = new AcontextRepo(db);
+    this.search = new SearchRepo(db);
   }
 
   static open(dataDir: string): Store {
     return new Store(openDatabase(dataDir));
   }
 
+  #transaction?: (work: () => unknown) => unknown;
+
   /** Runs `work` in one transaction: all of it is written, or none. */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    // One wrapper for every call: db.transaction() builds four new functions each time (a hot path).
+    this.#transaction ??= this.db.transaction((run: () => unknown) => run());
+    return this.#transaction(work) as T;
   }
 
   close(): void {

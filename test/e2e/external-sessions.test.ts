@@ -209,7 +209,10 @@ describe('external sessions in the browser', () => {
     // Usage: the extractor's calls for external sessions, chosen like a workspace.
     await nav('Usage').click();
     await page.getByRole('combobox', { name: 'Workspace' }).selectOption({ label: 'External sessions' });
-    const calls = page.getByTestId('usage-list').getByRole('row').filter({ hasText: 'task extraction' });
+    const breakdownRow = page.getByTestId('usage-breakdown-row').first();
+    await breakdownRow.waitFor();
+    await breakdownRow.getByRole('button', { name: /^Calls of / }).click();
+    const calls = page.getByTestId('usage-calls').getByRole('row').filter({ hasText: 'task extraction' });
     await expect.poll(() => calls.count()).toBeGreaterThan(0);
     expect(await calls.first().innerText()).toContain('extractor-e2e');
   });

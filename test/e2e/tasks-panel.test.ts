@@ -195,7 +195,7 @@ describe('tasks in the browser', () => {
     ).toBe('true');
     const highlighted = page.locator('.timeline-row.highlighted');
     await expect.poll(() => highlighted.count()).toBe(2);
-    expect(await highlighted.first().innerText()).toBe('Plan a trip to Lisbon, I prefer trains');
+    expect(await highlighted.first().locator('.bubble').innerText()).toBe('Plan a trip to Lisbon, I prefer trains');
     await shoot('tasks-02-panel-1400-light');
     await shoot('tasks-03-panel-1400-dark', 'dark');
 
@@ -247,7 +247,7 @@ describe('tasks in the browser', () => {
         panel.getByRole('button', { name: 'Book a hotel near the river' }).getAttribute('aria-pressed'),
       )
       .toBe('true');
-    await expect.poll(() => highlighted.first().innerText()).toBe('Book a hotel near the river');
+    await expect.poll(() => highlighted.first().locator('.bubble').innerText()).toBe('Book a hotel near the river');
 
     // Turned off, the panel says so and leads to Settings → Tasks; the tasks found stay.
     const extractSwitch = settings.getByRole('switch', { name: 'Extract tasks from conversations' });

@@ -120,16 +120,25 @@ export function scratchDir(prefix = 'dspatch-it-'): string {
 }
 
 /** `env` is the host's environment (DSPATCH_TASKS_* overrides); by default an empty one, not the test runner's. */
-export async function startHost(options: { dataDir?: string; env?: Record<string, string>; apiListener?: ApiListener } = {}): Promise<TestHost> {
+export async function startHost(
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    apiListener?: ApiListener;
+    /** The app's files: the repository by default; a packaged app's unpacked tree in test/packaging. */
+    appRoot?: string;
+    agentCacheDir?: string;
+  } = {},
+): Promise<TestHost> {
   const dataDir = options.dataDir ?? scratchDir('dspatch-it-data-');
   const host = await createHost({
     dataDir,
-    appRoot: repoRoot,
+    appRoot: options.appRoot ?? repoRoot,
     mode: 'browser',
     spawner: new ForkSpawner(),
     cipher: new FileCipher(dataDir),
     version: '0.0.0-test',
-    agentCacheDir,
+    agentCacheDir: options.agentCacheDir ?? agentCacheDir,
     env: options.env ?? {},
     apiListener: options.apiListener,
   });
@@ -286,6 +295,7 @@ function applyChange(
 ): void {
   if (change.type === 'entry') entries.set(change.entry.id, structuredClone(change.entry));
   else if (change.type === 'state') setState(change.state);
+  else if (change.type === 'removed') for (const id of change.entryIds) entries.delete(id);
   else {
     const entry = entries.get(change.entryId);
     if (!entry) throw new Error(`append to unknown entry ${change.entryId}`);

@@ -37,21 +37,17 @@ const dspatch = new DspatchEngine();
 dspatch.agent(OpenAiAgentContext, async function* (prompt, ctx) {
   // The system prompt and the authority come from the template fields `system_prompt` and
   // `authority` (dspatch.agent.yml), which a workspace can override. Pass them here to hard-code them.
-  ctx.setup({
-    options: { model: 'gpt-4o' },
-    tools: [getCurrentTime],
-  });
+  // The model is the workspace's (`model:`), else gpt-4o; `options: { model }` here would fix it.
+  ctx.setup({ tools: [getCurrentTime] });
   await using _agent = await ctx.enter();
   while (true) {
     try {
       await ctx.run(prompt);
     } catch (error) {
-      // run() has already shown the error to the user; the conversation goes on.
+      // run() has already shown the error to the user (and logged it: this line is not logged twice).
       ctx.log(`Error: ${error instanceof Error ? error.message : String(error)}`, 'error');
     }
-    const next: string | undefined = yield;
-    if (next === undefined) break;
-    prompt = next;
+    prompt = yield;
   }
 });
 

@@ -10,6 +10,7 @@ import { createStore } from 'zustand/vanilla';
 import type { HostClient, HostEvent } from '../../../electron/api/contract';
 import type { SessionChange, SessionSummary, TimelineEntry } from '../../../electron/api/types';
 import { errorMessage } from '../../api/host-call-error';
+import { loadQueued, saveQueued } from './queued-storage';
 import { appendToEntry, prependEntries, sortEntries, upsertEntry } from './timeline-entries';
 
 export const HISTORY_PAGE = 200;
@@ -36,7 +37,7 @@ export interface SessionViewState {
   /** Tool calls and reasoning blocks the user opened; kept here so virtualized rows remember. */
   expanded: Record<string, boolean>;
   highlight: Highlight | null;
-  /** Oldest first; the first is sent each time the session becomes idle. Kept only while the view is open. */
+  /** Oldest first; the first is sent each time the session becomes idle. Kept in localStorage per session, so a reload keeps it. */
   queued: QueuedMessage[];
 
   open(sessionId: string): Promise<void>;
@@ -45,6 +46,8 @@ export interface SessionViewState {
   close(): void;
   loadEarlier(): Promise<void>;
   send(text: string): Promise<void>;
+  /** Retry, Regenerate, or (with text) Edit: the user's last message is sent again in place of its turn. */
+  resend(text?: string): Promise<void>;
   interrupt(): Promise<void>;
   /** Queues a message; sent at once if the session is already idle. */
   queue(text: string): void;
@@ -111,6 +114,11 @@ export function createSessionStore(client: HostClient) {
         case 'state':
           set({ seq, session: state.session ? { ...state.session, state: change.state } : null });
           return;
+        case 'removed': {
+          const gone = new Set(change.entryIds);
+          set({ seq, entries: state.entries.filter((entry) => !gone.has(entry.id)) });
+          return;
+        }
       }
     }
 
@@ -191,7 +199,8 @@ export function createSessionStore(client: HostClient) {
       ...idleState,
 
       async open(sessionId) {
-        set({ ...idleState, sessionId, status: 'loading' });
+        const queued = loadQueued(sessionId).map((text) => ({ id: ++queueKey, text }));
+        set({ ...idleState, sessionId, status: 'loading', queued });
         await fetchSnapshot(sessionId, false);
       },
 
@@ -237,6 +246,16 @@ export function createSessionStore(client: HostClient) {
         const { sessionId } = get();
         if (!sessionId) return;
         await client.call('sessions.send', { sessionId, text });
+      },
+
+      async resend(text) {
+        const { sessionId } = get();
+        if (!sessionId) return;
+        try {
+          await client.call('sessions.resend', { sessionId, text });
+        } catch (error) {
+          set({ error: `The message could not be sent again: ${errorMessage(error)}` });
+        }
       },
 
       queue(text) {
@@ -322,7 +341,11 @@ export function createSessionStore(client: HostClient) {
     if (mine === generation) void sendQueued();
   }
 
-  store.subscribe((state) => {
+  store.subscribe((state, previous) => {
+    // Closing empties the view's queue, not the stored one: only a change within one session is saved.
+    if (state.sessionId && state.sessionId === previous.sessionId && state.queued !== previous.queued) {
+      saveQueued(state.sessionId, state.queued.map((item) => item.text));
+    }
     // The idle seen right after a send is the old one; only once the agent was busy again is it the new.
     if (state.session && state.session.state !== 'idle') waitForTurn = false;
     else void sendQueued();

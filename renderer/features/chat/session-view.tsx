@@ -14,6 +14,7 @@ import type { SessionFocus } from '../shell/router';
 import { TasksPanel } from '../tasks/tasks-panel';
 import { Composer } from './composer';
 import { composerMode } from './composer-mode';
+import { ExportMenu } from './export-menu';
 import { createSessionStore } from './session-store';
 import { Timeline } from './timeline';
 
@@ -90,6 +91,7 @@ export function SessionView({
       setRestarting(false);
     }
   }, [client, store, sessionId]);
+  const resend = useCallback((text?: string) => void store.getState().resend(text), [store]);
   const showMessages = useCallback((ids: readonly string[]) => store.getState().focusEntries(ids), [store]);
   const clearMessages = useCallback(() => store.getState().clearHighlight(), [store]);
 
@@ -111,6 +113,7 @@ export function SessionView({
             {SESSION_STATE_LABELS[session.state]}
           </span>
         ) : null}
+        <ExportMenu sessionId={sessionId} onError={(message) => store.setState({ error: message })} />
         <button
           type="button"
           className={`btn btn-small tasks-toggle${panelOpen ? ' active' : ''}`}
@@ -150,7 +153,14 @@ export function SessionView({
       {status === 'loading' ? <div className="loading-line">Loading the conversation…</div> : null}
       <div className="session-body">
         <div className="session-chat">
-          {status === 'ready' ? <Timeline store={store} sessionState={state} workspaceId={workspaceId} /> : null}
+          {status === 'ready' ? (
+            <Timeline
+              store={store}
+              sessionState={state}
+              workspaceId={workspaceId}
+              onResend={readOnlyNote ? undefined : resend}
+            />
+          ) : null}
 
           <div className="session-status" aria-live="polite">
             {readOnlyNote ? null : state === 'generating' ? (

@@ -245,3 +245,30 @@ export function peerSessionId(
   }
   return found?.id ?? null;
 }
+
+/** What the user may do with a message now: nothing while the agent works or for older messages. */
+export type MessageActions = { kind: 'edit'; retry: boolean } | { kind: 'retry' } | { kind: 'regenerate' };
+
+/**
+ * Where Retry, Regenerate and Edit go: Edit on the user's last message (with Retry when its turn
+ * brought no reply), Retry on the last reply of a turn that failed or was stopped, else Regenerate.
+ */
+export function resendActions(entries: readonly TimelineEntry[]): Map<string, MessageActions> {
+  const actions = new Map<string, MessageActions>();
+  let at = entries.length - 1;
+  while (at >= 0 && !isOwnMessage(entries[at])) at--;
+  const prompt = entries[at];
+  if (!prompt || prompt.kind !== 'message') return actions;
+  const turn = entries.slice(at + 1).filter((entry) => entry.turnId === prompt.turnId);
+  const reply = turn.findLast((entry): entry is TimelineMessage => entry.kind === 'message' && entry.role === 'assistant');
+  const failed = turn.some(
+    (entry) => (entry.kind === 'message' && ENDED_ABNORMALLY.has(entry.status)) || (entry.kind === 'activity' && entry.activityKind === 'error'),
+  );
+  actions.set(prompt.id, { kind: 'edit', retry: !reply });
+  if (reply) actions.set(reply.id, failed ? { kind: 'retry' } : { kind: 'regenerate' });
+  return actions;
+}
+
+function isOwnMessage(entry: TimelineEntry): boolean {
+  return entry.kind === 'message' && entry.role === 'user' && !entry.sender;
+}

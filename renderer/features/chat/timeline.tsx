@@ -17,7 +17,7 @@ import { MessageRow } from './message-row';
 import type { SessionStore } from './session-store';
 import { ThinkingRow } from './thinking-row';
 import { estimateRowHeight } from './estimate-height';
-import { buildRows, rowEntryIds } from './timeline-rows';
+import { buildRows, resendActions, rowEntryIds } from './timeline-rows';
 import type { TimelineRow } from './timeline-rows';
 import { ToolCallRow } from './tool-call-row';
 
@@ -47,10 +47,13 @@ export function Timeline({
   store,
   sessionState,
   workspaceId,
+  onResend,
 }: {
   store: SessionStore;
   sessionState: SessionState | null;
   workspaceId: string;
+  /** Retry, Regenerate and Edit; absent for a conversation the app only shows. */
+  onResend?: (text?: string) => void;
 }) {
   const status = useStore(store, (s) => s.status);
   const entries = useStore(store, (s) => s.entries);
@@ -61,6 +64,8 @@ export function Timeline({
   const highlight = useStore(store, (s) => s.highlight);
   const live = WORKING_STATES.has(sessionState);
   const rows = useMemo(() => buildRows(entries, live), [entries, live]);
+  // Only while the agent rests: a turn still running has nothing to retry yet.
+  const actions = useMemo(() => (live || !onResend ? null : resendActions(entries)), [entries, live, onResend]);
   const scrollRef = useRef<HTMLDivElement>(null);
   // Read once a render, not per row (it may force a layout). Before the list is mounted, the
   // window stands in for its size.
@@ -117,7 +122,14 @@ export function Timeline({
   function renderRow(row: TimelineRow) {
     switch (row.kind) {
       case 'message':
-        return <MessageRow entry={row.entry} afterPrompt={row.afterPrompt} />;
+        return (
+          <MessageRow
+            entry={row.entry}
+            afterPrompt={row.afterPrompt}
+            actions={actions?.get(row.entry.id) ?? null}
+            onResend={onResend}
+          />
+        );
       case 'tool':
         return (
           <ToolCallRow

@@ -1,7 +1,7 @@
 // Creating a workspace in three steps: folder and name, agents (Visual or YAML, validated live
 // on the host), and the secrets the chosen templates require. Secret values live only in this
 // component's state and are sent once, with the create call.
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useAppInfo, useServices } from '../../app-context';
 import { errorMessage, isHostCallError } from '../../api/host-call-error';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -67,6 +67,32 @@ export function NewWorkspacePage() {
   const [createError, setCreateError] = useState<string | null>(null);
   const [confirmOverwrite, setConfirmOverwrite] = useState(false);
   const editor = useRef<YamlEditorHandle>(null);
+  // The folder is checked by the host as it is typed; its problem shows only once the user left the
+  // field or pressed Next, not while the first characters are typed.
+  const [dirTouched, setDirTouched] = useState(false);
+  const [dirCheck, setDirCheck] = useState<{ dir: string; problem: string | null; hasConfig: boolean } | null>(null);
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  const dirHintId = useId();
+  const typedDir = dir.trim();
+  useEffect(() => {
+    if (!typedDir) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      client.call('workspaces.checkDir', { dir: typedDir }).then(
+        (result) => current && setDirCheck({ dir: typedDir, ...result }),
+        (error: unknown) => current && setDirCheck({ dir: typedDir, problem: errorMessage(error), hasConfig: false }),
+      );
+    }, 200);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [client, typedDir]);
+  const checkedDir = dirCheck?.dir === typedDir ? dirCheck : null;
+  const dirProblem = !typedDir ? 'Type the project folder: an absolute path such as /home/me/projects/shop.' : (checkedDir?.problem ?? null);
+  const dirOk = !!checkedDir && checkedDir.problem === null;
+  const dirty =
+    !!typedDir || yamlText !== draftToYaml(emptyDraft()) || Object.values(values).some((value) => value.length > 0);
 
   const check = useValidation(yamlText, step >= 2);
   const upToDate = check.validatedYaml === yamlText && !check.pending && !check.error;
@@ -155,8 +181,23 @@ export function NewWorkspacePage() {
     }
   }
 
+  /** Next on step 1: the folder is checked now if its check has not come back yet. */
+  async function leaveFolderStep() {
+    setDirTouched(true);
+    let result = checkedDir;
+    if (!result) {
+      try {
+        result = { dir: typedDir, ...(await client.call('workspaces.checkDir', { dir: typedDir })) };
+      } catch (error) {
+        result = { dir: typedDir, problem: errorMessage(error), hasConfig: false };
+      }
+      setDirCheck(result);
+    }
+    if (result.problem === null && name.trim()) setStep(2);
+  }
+
   const stepDone = (s: Step) =>
-    s === 1 ? !!dir.trim() && !!name.trim() : s === 2 ? upToDate && !hasErrors(check.validation) : false;
+    s === 1 ? dirOk && !!name.trim() : s === 2 ? upToDate && !hasErrors(check.validation) : false;
 
   return (
     <div className="page new-workspace" data-testid="new-workspace">
@@ -167,9 +208,13 @@ export function NewWorkspacePage() {
             Choose a project folder, the agents that work in it, and the keys they need.
           </p>
         </div>
-        <a className="btn btn-ghost" href={paths.workspaces()}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          onClick={() => (dirty ? setConfirmDiscard(true) : navigate(paths.workspaces()))}
+        >
           Cancel
-        </a>
+        </button>
       </header>
 
       <ol className="stepper" aria-label="Steps">
@@ -199,6 +244,9 @@ export function NewWorkspacePage() {
                 className="input mono grow"
                 value={dir}
                 onChange={(event) => setDirectory(event.target.value)}
+                onBlur={() => setDirTouched(true)}
+                aria-invalid={dirTouched && !!dirProblem}
+                aria-describedby={dirHintId}
                 placeholder="/home/me/projects/shop"
                 spellCheck={false}
                 autoComplete="off"
@@ -207,7 +255,15 @@ export function NewWorkspacePage() {
               />
               <BrowseButton title="Choose the project folder" onPick={setDirectory} />
             </span>
-            <span className="field-hint">
+            {dirTouched && dirProblem ? (
+              <span className="field-error" role="alert" data-testid="new-dir-problem">
+                {dirProblem}
+              </span>
+            ) : null}
+            {dirTouched && checkedDir?.hasConfig ? (
+              <span className="field-hint">This folder already has a dspatch.workspace.yml: creating asks before replacing it.</span>
+            ) : null}
+            <span className="field-hint" id={dirHintId}>
               An absolute path on the machine running dspatch. The config is saved there as{' '}
               <code>dspatch.workspace.yml</code>.
             </span>
@@ -324,8 +380,9 @@ export function NewWorkspacePage() {
           <button
             type="button"
             className="btn btn-primary"
-            disabled={!stepDone(step)}
-            onClick={() => setStep((step + 1) as Step)}
+            // Step 1 can be pressed with a bad folder: pressing it is what shows why it is bad.
+            disabled={step === 1 ? !typedDir || !name.trim() : !stepDone(step)}
+            onClick={() => (step === 1 ? void leaveFolderStep() : setStep((step + 1) as Step))}
             data-testid="new-next"
           >
             {step === 2 && check.pending ? 'Checking…' : 'Next →'}
@@ -353,6 +410,18 @@ export function NewWorkspacePage() {
         onConfirm={() => void create(true)}
         onCancel={() => setConfirmOverwrite(false)}
         testId="overwrite-confirm"
+      />
+      <ConfirmDialog
+        open={confirmDiscard}
+        title="Discard this new workspace?"
+        message="What you entered here (folder, agents, secrets) is not saved anywhere and will be lost."
+        confirmLabel="Discard"
+        danger
+        onConfirm={() => {
+          setConfirmDiscard(false);
+          navigate(paths.workspaces());
+        }}
+        onCancel={() => setConfirmDiscard(false)}
       />
     </div>
   );

@@ -4,6 +4,7 @@ import { AcontextSection } from './acontext-section';
 import { AppearanceSection } from './appearance-section';
 import { ApiKeysSection } from './api-keys-section';
 import { AppInfoSection } from './app-info-section';
+import { BudgetsSection } from './budgets-section';
 import { PricesSection } from './prices-section';
 import { TasksSection } from './tasks-section';
 import { TemplatesSection } from './templates-section';
@@ -22,7 +23,7 @@ export function SettingsPage({ section, model }: { section: string | null; model
         <div>
           <h1>Settings</h1>
           <p className="page-subtitle">
-            Saved API keys, task extraction, the Acontext API for your own agents, model prices, agent templates, theme and
+            Saved API keys, task extraction, the Acontext API for your own agents, model prices, monthly budgets, agent templates, theme and
             notifications, and where dspatch keeps its data.
           </p>
         </div>
@@ -31,6 +32,7 @@ export function SettingsPage({ section, model }: { section: string | null; model
       <TasksSection apiKeys={apiKeys} focused={section === 'tasks'} />
       <AcontextSection focused={section === 'acontext'} />
       <PricesSection focused={section === 'prices'} prefillModel={model} />
+      <BudgetsSection focused={section === 'budgets'} />
       <TemplatesSection />
       <AppearanceSection />
       <AppInfoSection />

@@ -88,6 +88,7 @@ export function TemplatesSection() {
           Add template
         </button>
       </form>
+      <NewTemplateForm onCreated={setDir} />
       {error ? <ErrorBanner message={error} onDismiss={() => setError(null)} /> : null}
       <ConfirmDialog
         open={confirming !== null}
@@ -110,6 +111,61 @@ export function TemplatesSection() {
         onCancel={() => setRemoving(null)}
       />
     </section>
+  );
+}
+
+/** Scaffolds a template folder (templates.scaffold), then offers it to the Add form above: adding still asks for consent. */
+function NewTemplateForm({ onCreated }: { onCreated: (dir: string) => void }) {
+  const client = useClient();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState('');
+  const [folder, setFolder] = useState('');
+  const [created, setCreated] = useState<string | null>(null);
+  const { busy, error, setError, run } = useHostAction();
+
+  if (!open) {
+    return (
+      <button type="button" className="btn btn-ghost" onClick={() => setOpen(true)}>
+        New template
+      </button>
+    );
+  }
+  return (
+    <form
+      className="inline-form"
+      aria-label="New template"
+      onSubmit={(event: FormEvent) => {
+        event.preventDefault();
+        if (busy || !name.trim() || !folder.trim()) return;
+        setError(null);
+        void run(async () => {
+          const made = await client.call('templates.scaffold', { name: name.trim(), dir: folder.trim() });
+          setCreated(made.dir);
+          onCreated(made.dir);
+        });
+      }}
+    >
+      <label className="field">
+        <span className="field-label">Template name</span>
+        <input className="input mono" value={name} onChange={(event) => setName(event.target.value)} placeholder="code-reviewer" spellCheck={false} autoComplete="off" />
+      </label>
+      <label className="field grow">
+        <span className="field-label">New folder</span>
+        <input className="input mono" value={folder} onChange={(event) => setFolder(event.target.value)} placeholder="/home/me/agents/code-reviewer — new or empty" spellCheck={false} autoComplete="off" />
+      </label>
+      <button type="submit" className="btn" disabled={busy || !name.trim() || !folder.trim()}>
+        Create template
+      </button>
+      <button type="button" className="btn btn-ghost" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {created ? (
+        <p className="muted small" role="status">
+          Created {created}. Edit agent.ts, then press Add template above to use it.
+        </p>
+      ) : null}
+      {error ? <ErrorBanner message={error} onDismiss={() => setError(null)} /> : null}
+    </form>
   );
 }
 

@@ -1,10 +1,12 @@
 // Getting the user's attention while the window is in the background: a desktop notification when an
-// agent asks a question or finishes a long turn, and the count of unanswered questions in the title.
+// agent asks a question or finishes a long turn or a budget reaches 80 % or 100 % (the host alerts once
+// per budget, level and month), and the count of unanswered questions in the title.
 // One path for both hosts: the web Notification API works in browser mode and in Electron's renderer.
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { AppServices } from '../../app-context';
 import { pendingInquiries } from '../inquiries/inquiries-store';
+import { budgetLabel, formatUsd } from './budget-banner';
 import { navigate, paths } from './router';
 
 /** A turn shorter than this is one the user likely watched finish; no notification for it. */
@@ -48,7 +50,17 @@ export function watchForNotifications(services: AppServices): () => void {
   };
 
   const stopEvents = services.client.onEvent((event) => {
-    if (event.type === 'inquiry.updated') {
+    if (event.type === 'budget.updated') {
+      for (const budget of event.alerts) {
+        const label = budgetLabel(budget);
+        notify(
+          budget.level === 'exceeded' ? `Budget used up: ${label}` : `Budget at ${Math.floor(budget.percent)}%: ${label}`,
+          `${formatUsd(budget.spentUsd)} of ${formatUsd(budget.monthlyUsd)} spent this month (UTC).${budget.level === 'exceeded' ? ' New turns are refused.' : ''}`,
+          paths.settings('budgets'),
+          `budget-${budget.workspaceId ?? 'global'}-${budget.month}-${budget.level}`,
+        );
+      }
+    } else if (event.type === 'inquiry.updated') {
       const { inquiry } = event;
       if (inquiry.status !== 'pending' || notifiedInquiries.has(inquiry.id)) return;
       notifiedInquiries.add(inquiry.id);

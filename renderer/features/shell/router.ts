@@ -1,6 +1,7 @@
 // A small hash router: the place lives in the URL hash so a reload (or a link) keeps it, and it
 // works the same under app:// in Electron and over HTTP in browser mode.
 import { useSyncExternalStore } from 'react';
+import { feedFilterQuery, parseFeedFilter, type FeedFilter } from '../activity/feed-filter';
 
 export type WorkspaceTab = 'overview' | 'secrets' | 'config' | 'tasks' | 'tools';
 const WORKSPACE_TABS: readonly WorkspaceTab[] = ['overview', 'secrets', 'config', 'tasks', 'tools'];
@@ -26,8 +27,10 @@ export type Route =
   | { page: 'external-session'; sessionId: string; focus: SessionFocus | null }
   | { page: 'new' }
   | { page: 'inquiries' }
-  | { page: 'activity' }
-  | { page: 'usage' }
+  /** The Activity feed's filters live in the URL: a view can be reloaded and shared. */
+  | { page: 'activity'; filter: FeedFilter }
+  /** `query`: the dashboard's range and view (renderer/features/usage/usage-range.ts reads it). */
+  | { page: 'usage'; query: string }
   /** `model`: a model to prefill in Settings → Prices (the Usage page's "Add a price"). */
   | { page: 'settings'; section: string | null; model: string | null };
 
@@ -42,9 +45,9 @@ export function parseRoute(hash: string): Route {
     case 'inquiries':
       return { page: 'inquiries' };
     case 'activity':
-      return { page: 'activity' };
+      return { page: 'activity', filter: parseFeedFilter(params) };
     case 'usage':
-      return { page: 'usage' };
+      return { page: 'usage', query };
     case 'settings':
       return { page: 'settings', section: parts[1] ?? null, model: params.get('model') };
     case 'sessions':
@@ -111,9 +114,9 @@ export const paths = {
   externalSession,
   newWorkspace: () => '#/new',
   inquiries: () => '#/inquiries',
-  activity: () => '#/activity',
-  usage: () => '#/usage',
-  settings: (section?: 'tasks' | 'acontext' | 'prices') => `#/settings${section ? `/${section}` : ''}`,
+  activity: (filter?: FeedFilter) => `#/activity${filter ? feedFilterQuery(filter) : ''}`,
+  usage: (query?: string) => `#/usage${query ? `?${query}` : ''}`,
+  settings: (section?: 'tasks' | 'acontext' | 'prices' | 'budgets') => `#/settings${section ? `/${section}` : ''}`,
   addPrice: (model: string) => `#/settings/prices?model=${enc(model)}`,
 };
 

@@ -12,7 +12,7 @@ const MOD = IS_MAC ? '⌘' : 'Ctrl';
 /** What the sheet lists; the handler below is the one place that acts on them. */
 const SHORTCUTS: { keys: string[]; action: string }[] = [
   { keys: [MOD, 'Shift', 'O'], action: 'New conversation with the current agent' },
-  { keys: [MOD, 'K'], action: 'Search the logs (Activity)' },
+  { keys: [MOD, 'K'], action: 'Search all conversations' },
   { keys: ['Esc'], action: 'Stop the agent of the open conversation' },
   { keys: [MOD, 'Shift', '↓'], action: 'Next conversation' },
   { keys: [MOD, 'Shift', '↑'], action: 'Previous conversation' },
@@ -21,9 +21,10 @@ const SHORTCUTS: { keys: string[]; action: string }[] = [
 
 const ACTIVE_STATES = new Set(['generating', 'waiting_for_agent', 'waiting_for_inquiry']);
 
-/** Listens for the shortcuts; returns whether the sheet is open and how to close it. */
-export function useShortcuts(services: AppServices): { sheetOpen: boolean; closeSheet: () => void } {
+/** Listens for the shortcuts; returns whether the sheet and the search are open and how to close them. */
+export function useShortcuts(services: AppServices): { sheetOpen: boolean; closeSheet: () => void; searchOpen: boolean; closeSearch: () => void } {
   const [sheetOpen, setSheetOpen] = useState(false);
+  const [searchOpen, setSearchOpen] = useState(false);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
@@ -46,7 +47,7 @@ export function useShortcuts(services: AppServices): { sheetOpen: boolean; close
         void newConversation(currentRoute, services);
       } else if (mod && !event.shiftKey && !event.altKey && key === 'k') {
         event.preventDefault();
-        focusSearch();
+        setSearchOpen(true);
       } else if (mod && event.shiftKey && !event.altKey && (key === 'arrowdown' || key === 'arrowup')) {
         event.preventDefault();
         stepConversation(currentRoute, key === 'arrowdown' ? 1 : -1);
@@ -56,7 +57,7 @@ export function useShortcuts(services: AppServices): { sheetOpen: boolean; close
     return () => window.removeEventListener('keydown', onKeyDown);
   }, [services]);
 
-  return { sheetOpen, closeSheet: () => setSheetOpen(false) };
+  return { sheetOpen, closeSheet: () => setSheetOpen(false), searchOpen, closeSearch: () => setSearchOpen(false) };
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -103,24 +104,6 @@ async function newConversation(route: Route, services: AppServices): Promise<voi
   } catch {
     // The workspace is not running or the agent is gone: the + button beside the agent says why.
   }
-}
-
-/** Activity's log search is the app's only search field: focus it, opening Activity first if needed. */
-function focusSearch(): void {
-  const find = () => document.querySelector<HTMLInputElement>('input[type="search"]');
-  const field = find();
-  if (field) {
-    field.focus();
-    return;
-  }
-  navigate(paths.activity());
-  let frames = 0;
-  const retry = () => {
-    const found = find();
-    if (found) found.focus();
-    else if (++frames < 30) requestAnimationFrame(retry);
-  };
-  requestAnimationFrame(retry);
 }
 
 /** Moves through the conversations in the order the list shows them (grouped by agent). */

@@ -1,62 +1,123 @@
-// Token usage and its cost: totals by model and the most recent model calls. No live event exists for
-// usage, so the page refreshes on demand. A model without a price shows an unknown cost, never $0.
-import { useState } from 'react';
+// The Usage dashboard: for a range of UTC days (in the URL, so a reload keeps it), the totals, a chart
+// of tokens and cost per day stacked by model or workspace, breakdowns by model, workspace, agent,
+// session and task, and each row's calls. It reloads while agents work. A model without a price
+// shows an unknown cost with "Add a price", never $0.
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import type { UsageSummaryRow } from '../../../electron/api/types';
-import { useServices } from '../../app-context';
+import type { HostEvent } from '../../../electron/api/contract';
+import type { UsageBreakdownRow, UsageCounts, UsageGroupBy } from '../../../electron/api/types';
+import { useHostEvent, useServices } from '../../app-context';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorBanner } from '../../components/error-banner';
 import { formatCompact, formatNumber, formatTime } from '../../components/format';
 import { useHostQuery } from '../../components/use-host-query';
 import { WorkspaceSelect } from '../../components/workspace-select';
-import { EXTERNAL_WORKSPACE_ID, navigate, paths } from '../shell/router';
+import { EXTERNAL_WORKSPACE_ID, navigate, paths, useRoute } from '../shell/router';
+import { StackedBarChart } from './stacked-bar-chart';
+import { dailyCsv } from './usage-csv';
+import {
+  customProblem,
+  parseUsageView,
+  RANGE_PRESETS,
+  rangeBounds,
+  rangeDays,
+  usageQuery,
+  type UsageView,
+} from './usage-range';
+import { dailySeries, seriesSummary } from './usage-series';
+import './usage.css';
 
-const RECENT_LIMIT = 200;
+const BREAKDOWN_LIMIT = 100;
+const CALLS_LIMIT = 200;
+/** Live updates: at most one reload per this many ms while agents stream. */
+const RELOAD_EVERY_MS = 2000;
+
+const GROUPS: readonly { value: UsageGroupBy; label: string }[] = [
+  { value: 'model', label: 'Model' },
+  { value: 'workspace', label: 'Workspace' },
+  { value: 'agent', label: 'Agent' },
+  { value: 'session', label: 'Session' },
+  { value: 'task', label: 'Task' },
+];
 
 export function UsagePage() {
   const { client, workspaces } = useServices();
   const list = useStore(workspaces, (s) => s.list);
-  const [workspaceId, setWorkspaceId] = useState<string | null>(null);
-  const scope = workspaceId ? { workspaceId } : {};
-  const summary = useHostQuery(() => client.call('usage.summary', scope), `summary:${workspaceId}`);
-  const records = useHostQuery(
-    () => client.call('usage.list', { ...scope, limit: RECENT_LIMIT }),
-    `list:${workspaceId}`,
+  const route = useRoute();
+  const view = parseUsageView(route.page === 'usage' ? route.query : '');
+  const setView = (next: Partial<UsageView>) => navigate(paths.usage(usageQuery({ ...view, ...next })));
+  const [stackBy, setStackBy] = useState<'model' | 'workspace'>('model');
+  const [group, setGroup] = useState<UsageGroupBy>('model');
+  const [selected, setSelected] = useState<UsageBreakdownRow | null>(null);
+  const tick = useLiveTick();
+
+  const range = { ...rangeBounds(view), ...(view.workspaceId ? { workspaceId: view.workspaceId } : {}) };
+  const rangeKey = `${view.from}:${view.to}:${view.workspaceId}:${tick}`;
+  const summary = useHostQuery(() => client.call('usage.summary', range), `summary:${rangeKey}`);
+  const daily = useHostQuery(
+    () => client.call('usage.daily', { ...range, by: stackBy }),
+    `daily:${rangeKey}:${stackBy}`,
   );
+  const breakdown = useHostQuery(
+    () => client.call('usage.breakdown', { ...range, by: group, limit: BREAKDOWN_LIMIT }),
+    `breakdown:${rangeKey}:${group}`,
+  );
+
+  // A drill-down belongs to its group and range: a new one closes it.
+  useEffect(() => setSelected(null), [group, view.from, view.to, view.workspaceId]);
+
+  const { from, to } = view;
+  const days = useMemo(() => rangeDays({ from, to }), [from, to]);
+  const series = useMemo(() => dailySeries(daily.data ?? [], days), [daily.data, days]);
   const total = summary.data?.total;
-  const empty = summary.data && summary.data.total.requests === 0 && summary.data.byModel.length === 0;
+  const error = summary.error ?? daily.error ?? breakdown.error;
+
+  const exportCsv = () => {
+    if (!daily.data) return;
+    const url = URL.createObjectURL(
+      new Blob([dailyCsv(daily.data, stackBy)], { type: 'text/csv;charset=utf-8' }),
+    );
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `dspatch-usage-${view.from}-to-${view.to}-by-${stackBy}.csv`;
+    link.click();
+    URL.revokeObjectURL(url);
+  };
 
   return (
-    <div className="page">
+    <div className="page usage-page">
       <header className="page-header">
         <div>
           <h1>Usage</h1>
-          <p className="page-subtitle">Tokens your agents used, per model and per call.</p>
+          <p className="page-subtitle">
+            Tokens and cost of your agents’ model calls, {view.from} to {view.to} (UTC days).
+          </p>
         </div>
         <div className="header-actions">
-          <WorkspaceSelect workspaces={list} value={workspaceId} onChange={setWorkspaceId}>
+          <WorkspaceSelect
+            workspaces={list}
+            value={view.workspaceId}
+            onChange={(workspaceId) => setView({ workspaceId })}
+          >
             {/* The sessions stored through the Acontext API: not a workspace of the list, counted all the same. */}
             <option value={EXTERNAL_WORKSPACE_ID}>External sessions</option>
           </WorkspaceSelect>
-          <button
-            type="button"
-            className="btn"
-            onClick={() => {
-              summary.reload();
-              records.reload();
-            }}
-            data-testid="usage-refresh"
-          >
-            Refresh
+          <button type="button" className="btn" onClick={exportCsv} disabled={!daily.data}>
+            Export CSV
           </button>
         </div>
       </header>
 
-      {summary.error ? <ErrorBanner message={summary.error} /> : null}
-      {records.error ? <ErrorBanner message={records.error} /> : null}
+      <RangePicker view={view} onChange={setView} />
+      {view.problem ? (
+        <ErrorBanner
+          message={`The range in the link was not used: ${view.problem} Showing the last 30 days.`}
+        />
+      ) : null}
+      {error ? <ErrorBanner message={error} /> : null}
 
       {total ? (
-        <div className="stat-grid" data-testid="usage-totals">
+        <div className="stat-grid" data-testid="usage-totals" aria-label="Totals">
           <Stat label="Model calls" value={formatNumber(total.requests)} />
           <Stat
             label="Input tokens"
@@ -72,74 +133,312 @@ export function UsagePage() {
           <Stat
             label="Cost"
             value={formatCost(total.costUsd)}
-            detail={total.costUsd === null ? 'some models have no price' : 'at the prices in Settings'}
+            detail={
+              total.costUsd === null ? 'some models have no price: see By model' : 'at the prices in Settings'
+            }
           />
         </div>
       ) : summary.loading ? (
         <div className="loading-line">Loading…</div>
       ) : null}
 
-      {empty ? (
-        <EmptyState title="No usage yet">
+      {total && total.requests === 0 ? (
+        <EmptyState title="No usage in this range">
           Every call an agent makes to a model is counted here — requests and input, cached, output and
-          reasoning tokens — once you launch a workspace and chat.
+          reasoning tokens — once you launch a workspace and chat. Try a longer range.
         </EmptyState>
       ) : null}
 
-      {summary.data && summary.data.byModel.length > 0 ? (
-        <section className="panel">
+      {total && total.requests > 0 ? (
+        <section className="panel" aria-labelledby="usage-per-day">
           <div className="panel-header">
-            <h2>By model</h2>
+            <h2 id="usage-per-day">Per day</h2>
+            <Segmented
+              label="Stack the chart by"
+              options={[
+                { value: 'model', label: 'By model' },
+                { value: 'workspace', label: 'By workspace' },
+              ]}
+              value={stackBy}
+              onChange={setStackBy}
+            />
           </div>
-          <table className="table" data-testid="usage-by-model">
-            <thead>
-              <tr>
-                <th>Model</th>
-                <CountHeaders />
-              </tr>
-            </thead>
-            <tbody>
-              {summary.data.byModel.map((row) => (
-                <UsageRow key={`${row.source}:${row.model}`} row={row} />
-              ))}
-              <UsageRow row={{ ...summary.data.total, model: 'Total' }} total />
-            </tbody>
-          </table>
+          <div className="usage-charts">
+            <StackedBarChart
+              title="Tokens per day"
+              testId="usage-chart-tokens"
+              days={days}
+              series={series.tokens}
+              format={formatCompact}
+              summary={seriesSummary('Tokens per day', days, series.tokens, formatCompact)}
+            />
+            <StackedBarChart
+              title="Cost per day"
+              testId="usage-chart-cost"
+              days={days}
+              series={series.cost}
+              format={formatChartCost}
+              summary={seriesSummary('Cost per day', days, series.cost, formatChartCost)}
+            />
+          </div>
         </section>
       ) : null}
 
-      {records.data && records.data.length > 0 ? (
-        <section className="panel">
+      {total && total.requests > 0 ? (
+        <section className="panel" aria-labelledby="usage-breakdown-title">
           <div className="panel-header">
-            <h2>Recent calls</h2>
-            <span className="muted small">latest {records.data.length}</span>
+            <h2 id="usage-breakdown-title">Breakdown</h2>
+            <Segmented label="Break down by" options={GROUPS} value={group} onChange={setGroup} />
           </div>
-          <table className="table" data-testid="usage-list">
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>Agent</th>
-                <th>Model</th>
-                <CountHeaders />
-              </tr>
-            </thead>
-            <tbody>
-              {records.data.map((record) => (
-                <tr key={record.id}>
-                  <td className="nowrap">{formatTime(record.createdAt)}</td>
-                  <td>
-                    {record.source === 'tasks' ? `${record.agentKey} · task extraction` : record.agentKey}
-                  </td>
-                  <td className="mono">{record.model}</td>
-                  <CountCells counts={record} />
-                  <CostCell costUsd={record.costUsd} model={record.model} />
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          {group === 'task' ? (
+            <p className="muted small">
+              A call belongs to the task its turn’s message was linked to by task extraction; calls made
+              before that link existed count under “No task”.
+            </p>
+          ) : null}
+          {breakdown.data ? (
+            <BreakdownTable
+              group={group}
+              rows={breakdown.data.rows}
+              more={breakdown.data.more}
+              selected={selected}
+              onSelect={(row) => setSelected((current) => (current?.key === row.key ? null : row))}
+            />
+          ) : (
+            <div className="loading-line">Loading…</div>
+          )}
         </section>
       ) : null}
+
+      {selected ? <CallsPanel key={`${selected.key}:${rangeKey}`} row={selected} range={range} /> : null}
     </div>
+  );
+}
+
+/** A counter that steps when something that records usage happened, at most every RELOAD_EVERY_MS. */
+function useLiveTick(): number {
+  const [tick, setTick] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => clearTimeout(timer.current ?? undefined), []);
+  // Usage rows are written with the session's output (and the extractor's with its board), so these
+  // events mean new calls may be counted; the host has no event of its own for usage.
+  const onEvent = useCallback((event: HostEvent) => {
+    if (event.type !== 'session.event' && event.type !== 'task.updated') return;
+    if (timer.current) return;
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      setTick((value) => value + 1);
+    }, RELOAD_EVERY_MS);
+  }, []);
+  useHostEvent(onEvent);
+  return tick;
+}
+
+function RangePicker({ view, onChange }: { view: UsageView; onChange: (next: Partial<UsageView>) => void }) {
+  const [draft, setDraft] = useState({ from: view.from, to: view.to });
+  useEffect(() => setDraft({ from: view.from, to: view.to }), [view.from, view.to]);
+  const problem = view.preset === 'custom' ? customProblem(draft.from, draft.to) : null;
+  const pick = (from: string, to: string) => {
+    setDraft({ from, to });
+    if (!customProblem(from, to)) onChange({ preset: 'custom', from, to });
+  };
+  return (
+    <div className="toolbar usage-range">
+      <Segmented
+        label="Date range"
+        options={RANGE_PRESETS}
+        value={view.preset}
+        onChange={(preset) => onChange({ preset })}
+      />
+      {view.preset === 'custom' ? (
+        <>
+          <label className="usage-day">
+            From
+            <input
+              className="input"
+              type="date"
+              value={draft.from}
+              max={draft.to}
+              onChange={(event) => pick(event.target.value, draft.to)}
+            />
+          </label>
+          <label className="usage-day">
+            To
+            <input
+              className="input"
+              type="date"
+              value={draft.to}
+              min={draft.from}
+              onChange={(event) => pick(draft.from, event.target.value)}
+            />
+          </label>
+          {problem ? (
+            <span className="field-error" role="alert">
+              {problem}
+            </span>
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function Segmented<T extends string>({
+  label,
+  options,
+  value,
+  onChange,
+}: {
+  label: string;
+  options: readonly { value: T; label: string }[];
+  value: T;
+  onChange: (value: T) => void;
+}) {
+  const name = useId();
+  return (
+    <div className="segmented" role="radiogroup" aria-label={label}>
+      {options.map((option) => (
+        <label key={option.value} className={`segment${value === option.value ? ' active' : ''}`}>
+          <input
+            type="radio"
+            name={name}
+            value={option.value}
+            checked={value === option.value}
+            onChange={() => onChange(option.value)}
+          />
+          {option.label}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+function BreakdownTable({
+  group,
+  rows,
+  more,
+  selected,
+  onSelect,
+}: {
+  group: UsageGroupBy;
+  rows: UsageBreakdownRow[];
+  more: number;
+  selected: UsageBreakdownRow | null;
+  onSelect: (row: UsageBreakdownRow) => void;
+}) {
+  const heading = GROUPS.find((option) => option.value === group)?.label ?? group;
+  return (
+    <>
+      <table className="table" data-testid="usage-breakdown">
+        <thead>
+          <tr>
+            <th>{heading}</th>
+            <CountHeaders />
+            <th>
+              <span className="visually-hidden">Calls</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr
+              key={row.key}
+              data-testid="usage-breakdown-row"
+              data-label={row.label}
+              className={selected?.key === row.key ? 'selected' : undefined}
+            >
+              <td>
+                <span className={group === 'model' ? 'mono' : undefined}>{row.label}</span>
+                {row.detail ? <span className="muted small"> · {row.detail}</span> : null}
+              </td>
+              <CountCells counts={row} />
+              <CostCell costUsd={row.costUsd} models={row.unpricedModels} />
+              <td className="nowrap">
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost"
+                  aria-expanded={selected?.key === row.key}
+                  aria-label={`Calls of ${row.label}`}
+                  onClick={() => onSelect(row)}
+                >
+                  Calls
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {more > 0 ? <p className="muted small">and {formatNumber(more)} more with fewer tokens.</p> : null}
+    </>
+  );
+}
+
+function CallsPanel({
+  row,
+  range,
+}: {
+  row: UsageBreakdownRow;
+  range: { since: number; until: number; workspaceId?: string };
+}) {
+  const { client } = useServices();
+  const calls = useHostQuery(
+    () => client.call('usage.calls', { ...range, filter: row.filter, limit: CALLS_LIMIT }),
+    row.key,
+  );
+  return (
+    <section className="panel" aria-labelledby="usage-calls-title" data-testid="usage-calls">
+      <div className="panel-header">
+        <h2 id="usage-calls-title">Calls of {row.label}</h2>
+        {calls.data ? (
+          <span className="muted small">
+            {calls.data.length === CALLS_LIMIT
+              ? `latest ${CALLS_LIMIT} of ${formatNumber(row.requests)}`
+              : `${calls.data.length} calls`}
+          </span>
+        ) : null}
+      </div>
+      {calls.error ? <ErrorBanner message={calls.error} /> : null}
+      {calls.data ? (
+        <table className="table">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Agent</th>
+              <th>Model</th>
+              <CountHeaders />
+              <th>Conversation</th>
+            </tr>
+          </thead>
+          <tbody>
+            {calls.data.map((call) => (
+              <tr key={call.id} data-testid="usage-call">
+                <td className="nowrap" title={new Date(call.createdAt).toISOString()}>
+                  {formatTime(call.createdAt)}
+                </td>
+                <td>{call.source === 'tasks' ? `${call.agentKey} · task extraction` : call.agentKey}</td>
+                <td className="mono">{call.model}</td>
+                <CountCells counts={call} />
+                <CostCell costUsd={call.costUsd} models={call.costUsd === null ? [call.model] : []} />
+                <td>
+                  {call.sessionId ? (
+                    <a
+                      href={paths.sessionLink(call.sessionId)}
+                      aria-label={`Open the conversation of the call at ${new Date(call.createdAt).toISOString()}`}
+                    >
+                      Open
+                    </a>
+                  ) : (
+                    <span className="muted">none</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <div className="loading-line">Loading…</div>
+      )}
+    </section>
   );
 }
 
@@ -153,37 +452,24 @@ function Stat({ label, value, detail }: { label: string; value: string; detail?:
   );
 }
 
-function UsageRow({ row, total }: { row: UsageSummaryRow; total?: boolean }) {
-  return (
-    <tr
-      className={total ? 'total-row' : undefined}
-      data-testid={total ? 'usage-total-row' : 'usage-model-row'}
-      data-model={row.model}
-    >
-      <td className="mono">
-        {row.model}
-        {row.source === 'tasks' ? <span className="muted small"> · task extraction</span> : null}
-      </td>
-      <CountCells counts={row} />
-      {/* The total's unknown comes from the rows above, each with its own "Add a price". */}
-      <CostCell costUsd={row.costUsd} model={total ? null : row.model} />
-    </tr>
-  );
-}
-
 /** $0.0123: four decimals, since one call often costs less than a cent. */
 function formatCost(usd: number | null): string {
   return usd === null ? 'unknown' : `$${usd.toFixed(4)}`;
 }
 
-function CostCell({ costUsd, model }: { costUsd: number | null; model: string | null }) {
+function formatChartCost(usd: number): string {
+  return usd >= 10 ? `$${usd.toFixed(0)}` : `$${usd.toFixed(2)}`;
+}
+
+function CostCell({ costUsd, models }: { costUsd: number | null; models: string[] }) {
   return (
     <td className="num nowrap" data-testid="usage-cost">
       {costUsd === null ? (
         <>
           <span className="muted">unknown</span>
-          {model ? (
+          {models.map((model) => (
             <button
+              key={model}
               type="button"
               className="btn btn-small btn-ghost"
               aria-label={`Add a price for ${model}`}
@@ -191,7 +477,7 @@ function CostCell({ costUsd, model }: { costUsd: number | null; model: string | 
             >
               Add a price
             </button>
-          ) : null}
+          ))}
         </>
       ) : (
         formatCost(costUsd)
@@ -200,8 +486,8 @@ function CostCell({ costUsd, model }: { costUsd: number | null; model: string | 
   );
 }
 
-// Both tables show the same counts; one place keeps their headers and cells in the same order.
-type Counts = Omit<UsageSummaryRow, 'model' | 'costUsd'>;
+// The breakdown and the calls show the same counts; one place keeps their headers and cells in order.
+type Counts = Omit<UsageCounts, 'costUsd'>;
 
 function CountHeaders() {
   return (

@@ -17,6 +17,8 @@ interface AgentSessionsListProps {
   sessions: SessionSummary[];
   sessionsLoaded: boolean;
   activeSessionId: string | null;
+  /** The workspace file's problem, when its agents cannot be read. */
+  configError?: string | null;
 }
 
 export function AgentSessionsList({
@@ -25,6 +27,7 @@ export function AgentSessionsList({
   sessions,
   sessionsLoaded,
   activeSessionId,
+  configError = null,
 }: AgentSessionsListProps) {
   const { client, sessions: sessionsStore } = useServices();
   const [creating, setCreating] = useState<string | null>(null);
@@ -89,7 +92,9 @@ export function AgentSessionsList({
       {error ? <CallErrorBanner error={error} onDismiss={() => setError(null)} /> : null}
       {flat.length === 0 ? (
         <p className="muted small pad">
-          No agents yet. Agents are declared in the workspace config; fix or edit it under Config.
+          {configError
+            ? 'No agents: the workspace config has a problem (see the page). Fix it and they appear here.'
+            : 'No agents yet. Agents are declared in the workspace config; fix or edit it under Config.'}
         </p>
       ) : null}
       {flat.map(({ node, depth }) => {

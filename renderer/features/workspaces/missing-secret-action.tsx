@@ -1,6 +1,7 @@
 // A failed launch or send because a secret is not set: the fix is one click away.
 import { errorMessage, missingSecretOf } from '../../api/host-call-error';
 import { ErrorBanner } from '../../components/error-banner';
+import { BudgetExceededAction } from '../shell/budget-banner';
 import { navigate, paths } from '../shell/router';
 
 /** `onNavigate` lets the caller drop the error it showed: the user is on their way to fix it. */
@@ -22,7 +23,7 @@ export function MissingSecretAction({ error, onNavigate }: { error: unknown; onN
   );
 }
 
-/** A failed launch, send or new conversation, with the Set-secret button when that is the cause. */
+/** A failed launch, send or new conversation, with the Set-secret (or Open Budgets) button when that is the cause. */
 export function CallErrorBanner({
   error,
   onDismiss,
@@ -35,7 +36,12 @@ export function CallErrorBanner({
   return (
     <ErrorBanner
       message={errorMessage(error)}
-      action={<MissingSecretAction error={error} onNavigate={onNavigate} />}
+      action={
+        <>
+          <MissingSecretAction error={error} onNavigate={onNavigate} />
+          <BudgetExceededAction error={error} onNavigate={onNavigate} />
+        </>
+      }
       onDismiss={onDismiss}
     />
   );

@@ -44,7 +44,16 @@ export function WorkspaceOverview({
           <h2>Agents</h2>
           <span className="muted small">from dspatch.workspace.yml</span>
         </div>
-        {workspace.agents.length === 0 ? (
+        {workspace.configError ? (
+          <div className="config-problem" data-testid="agents-config-error">
+            <p>The agents cannot be read because dspatch.workspace.yml has a problem:</p>
+            <pre className="error-text">{workspace.configError}</pre>
+            <p className="muted small">
+              Fix the file in your editor or under <a href={paths.config(workspace.id)}>Config</a>; this page follows
+              the file and updates as soon as it is valid.
+            </p>
+          </div>
+        ) : workspace.agents.length === 0 ? (
           <p className="muted">No agents are declared. Add them under Config.</p>
         ) : (
           <ul className="agent-tree">

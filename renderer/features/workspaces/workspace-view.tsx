@@ -72,6 +72,7 @@ export function WorkspaceView({ workspaceId, tab, focusKey, sessionId, sessionFo
           sessions={sessions}
           sessionsLoaded={sessionsLoaded}
           activeSessionId={sessionId}
+          configError={detail?.configError ?? null}
         />
         <section className="workspace-main">
           {sessionsError ? <ErrorBanner message={sessionsError} /> : null}

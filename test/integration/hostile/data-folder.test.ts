@@ -220,7 +220,7 @@ describe('the data folder lock is never stale', () => {
 });
 
 describe('the data folder is private', () => {
-  it('holds nothing group or others can read: database, WAL, logs, key, socket, agent cache', async () => {
+  it('holds nothing group or others can read: database, WAL, logs, key, socket', async () => {
     const dataDir = join(scratchDir('dspatch-it-folder-'), 'data');
     const dir = workspaceDir(singleAgentYaml('private', 'echo', 'echo'));
     await serve(dataDir);
@@ -229,7 +229,7 @@ describe('the data folder is private', () => {
     const stored = await cli(['secrets', 'set', 'private', 'SOME_KEY'], 'a value to encrypt\n');
     expect(stored.code, stored.stderr).toBe(0);
 
-    for (const name of ['dspatch.db', 'dspatch.db-wal', 'dspatch.db-shm', 'logs/host.log', 'secret.key', 'host.sock', 'host.lock', 'cache/agents']) {
+    for (const name of ['dspatch.db', 'dspatch.db-wal', 'dspatch.db-shm', 'logs/host.log', 'secret.key', 'host.sock', 'host.lock']) {
       expect(existsSync(join(dataDir, name)), name).toBe(true);
     }
     expect(openToOthers(dataDir)).toEqual([]);

@@ -2,7 +2,7 @@
 // a handler throw, forge a seq or stop arriving, and none of that escapes or wedges the process.
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AgentToHost } from '../../../agents/protocol';
+import { agentToHostSchema, PROTOCOL_LIMITS, type AgentToHost } from '../../../agents/protocol';
 import { AgentProcess, MAX_SEQ_GAP, type AgentProcessEvents } from '../../../electron/host/agent-process';
 import type { AgentChild, Spawner } from '../../../electron/host/ports';
 
@@ -56,6 +56,41 @@ describe('AgentProcess', () => {
     child.emit('message', log(2, 'after'));
     expect(failures).toEqual([['log', new Error('handler broke'), log(1, 'boom')]]);
     expect(delivered).toEqual([log(2, 'after')]);
+  });
+
+  it('checks a text message by hand exactly as the protocol schema does: same verdict, same fields kept', () => {
+    const good = { type: 'message', instanceId: 'i1', turnId: 't1', seq: 1, messageId: 'm1', role: 'assistant', content: 'hi', isDelta: true };
+    const variants: Record<string, unknown>[] = [
+      good,
+      { ...good, instanceId: null, turnId: null, isDelta: false, role: 'user' },
+      { ...good, extra: 'dropped', __proto__: { polluted: true } },
+      JSON.parse('{"type":"message","instanceId":"i1","turnId":"t1","seq":1,"messageId":"m1","role":"assistant","content":"x","isDelta":true,"__proto__":{"polluted":true}}'),
+      { ...good, content: 'x'.repeat(PROTOCOL_LIMITS.text) },
+      { ...good, content: 'x'.repeat(PROTOCOL_LIMITS.text + 1) },
+      { ...good, messageId: '' },
+      { ...good, messageId: 'm'.repeat(PROTOCOL_LIMITS.id + 1) },
+      { ...good, instanceId: 7 },
+      { ...good, turnId: undefined },
+      { ...good, seq: 1.5 },
+      { ...good, seq: '1' },
+      { ...good, seq: Number.NaN },
+      { ...good, seq: 0 },
+      { ...good, seq: 2 ** 60 },
+      { ...good, role: 'system' },
+      { ...good, isDelta: 'true' },
+      { ...good, content: ['hi'] },
+      { ...good, content: undefined },
+    ];
+    for (const raw of variants) {
+      const delivered: AgentToHost[] = [];
+      const invalid: string[] = [];
+      const { child } = start({ message: (message) => delivered.push(message), invalid: (problem) => invalid.push(problem) });
+      child.emit('message', raw);
+      const expected = agentToHostSchema.safeParse(raw);
+      expect(delivered).toEqual(expected.success ? [expected.data] : []);
+      if (expected.success) expect(Object.keys(delivered[0]).sort()).toEqual(Object.keys(expected.data).sort());
+      expect(invalid).toHaveLength(expected.success ? 0 : 1);
+    }
   });
 
   it('refuses a repeated seq and a jump without moving past them', () => {

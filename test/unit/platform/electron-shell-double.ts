@@ -233,7 +233,11 @@ function createShell() {
       }),
     },
     app,
-    dialog: { showErrorBox: vi.fn() },
+    dialog: {
+      showErrorBox: vi.fn(),
+      /** Resolves cancelled; set `mockResolvedValueOnce({ canceled: false, filePath })` for a choice. */
+      showSaveDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: true, filePath: '' }) as { canceled: boolean; filePath: string }),
+    },
     safeStorage: { isEncryptionAvailable: vi.fn(() => true) },
   };
 }

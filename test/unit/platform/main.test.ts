@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Host, HostOptions } from '../../../electron/host/host';
-import { SafeStorageCipher } from '../../../electron/platform/safe-storage-cipher';
+import { DesktopCipher } from '../../../electron/serve/file-cipher';
 import { UtilitySpawner } from '../../../electron/platform/utility-spawner';
 import { FakeBrowserWindow, shell } from './electron-shell-double';
 
@@ -96,7 +96,8 @@ describe('electron/main.ts', () => {
     expect(options.spawner).toBeInstanceOf(UtilitySpawner);
     // The Acontext API's own listener, opened only when Settings turn it on.
     expect(options.apiListener).toMatchObject({ listen: expect.any(Function), close: expect.any(Function) });
-    expect(options.cipher).toBeInstanceOf(SafeStorageCipher);
+    // Saves with the OS secret storage and also reads what the CLI saved with the file key.
+    expect(options.cipher).toBeInstanceOf(DesktopCipher);
   });
 
   it('serves app://, routes every HostApi method and opens one window on the app page', () => {

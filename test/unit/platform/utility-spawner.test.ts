@@ -25,7 +25,7 @@ const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 describe('UtilitySpawner', () => {
   beforeEach(() => resetElectronShell());
 
-  it('forks the module with exactly the given env, the cwd, piped stdio and the service name', () => {
+  it('forks the module with exactly the given env, the cwd, piped stdio, the service name and the agent V8 flags', () => {
     const { forked } = spawn();
     expect(forked).toBeDefined();
     expect(forked!.modulePath).toBe(options.modulePath);
@@ -35,6 +35,7 @@ describe('UtilitySpawner', () => {
       cwd: '/work/project',
       stdio: 'pipe',
       serviceName: 'dspatch-agent-coder',
+      execArgv: ['--max-semi-space-size=1'],
     });
   });
 
