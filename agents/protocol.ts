@@ -296,3 +296,31 @@ export function newId(): string {
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+// ── provider hints: the same words in a turn's error (agents/sdk/errors.ts) and in providers.test ──
+
+/** `baseUrl` + `/path`, without a doubled slash. */
+export function providerEndpoint(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+/**
+ * Nothing answered at `url`. `code`: the system error (ECONNREFUSED, ENOTFOUND, …), when known;
+ * `retried`: how often the client tried again (' after 2 retries'), or ''.
+ */
+export function unreachableHint(url: string, code?: string, retried = ''): string {
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'the connection was refused'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'its host name was not found'
+        : code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'TimeoutError'
+          ? 'it did not answer in time'
+          : 'it could not be reached';
+  return `Could not connect to ${url}${retried}: ${why}. Check that the server is running and that the provider's base URL is right.`;
+}
+
+/** A 404 from `{baseUrl}/responses`: the server speaks Chat Completions only (Ollama, vLLM, LM Studio, …). */
+export function noResponsesApiHint(url: string): string {
+  return `${url} answered 404: the server has no Responses API. If it serves Chat Completions (as Ollama, vLLM and LM Studio do), set the provider's API style to "chat" (api: chat).`;
+}

@@ -10,8 +10,9 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import type { HostClient, HostEvent } from './api/contract';
-import type { BudgetStatus, SessionChange, TimelineEntry, UsageSummaryRow } from './api/types';
+import type { HostClient, HostEvent, HostRequest } from './api/contract';
+import type { BudgetStatus, InquirySummary, SessionChange, SessionSummary, TimelineEntry, UsageSummaryRow } from './api/types';
+import { TerminalQuestions } from './cli-question';
 import { HostError } from './host/errors';
 import { DAY_MS, dayToMs, sumCosts } from './store/cost';
 import type { Host } from './host/host';
@@ -19,8 +20,11 @@ import type { Host } from './host/host';
 const APP_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VERSION = (JSON.parse(readFileSync(join(APP_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** Exit codes: 0 done, 1 failure, 2 a required secret is missing, 3 a budget is used up, 64 bad usage. */
-const EXIT = { ok: 0, failed: 1, missingSecret: 2, budgetExceeded: 3, usage: 64 } as const;
+/**
+ * Exit codes: 0 done, 1 failure, 2 a required secret is missing, 3 a budget is used up, 4 `run --no-wait`
+ * left a question of the agent unanswered, 64 bad usage.
+ */
+const EXIT = { ok: 0, failed: 1, missingSecret: 2, budgetExceeded: 3, waitingForAnswer: 4, usage: 64 } as const;
 
 const HELP = `dspatch ${VERSION} — a workspace for AI agents
 
@@ -30,8 +34,16 @@ Usage:
                                                   URL is how other machines reach it (with --host 0.0.0.0).
                                                   The link's token stays across restarts; --new-token
                                                   replaces it (links from before stop working)
-  dspatch run DIR --prompt TEXT [--agent KEY] [--json]
-                                                  Launch the workspace in DIR, send TEXT, stream the reply
+  dspatch run DIR --prompt TEXT [--agent KEY] [--session ID] [--json] [--no-wait] [--ask]
+                                                  Launch the workspace in DIR, send TEXT, stream the reply.
+                                                  --session ID continues that conversation of DIR's workspace.
+                                                  The agent's questions are asked here when stdin and stdout
+                                                  are a terminal (or with --ask: one answer a line from stdin);
+                                                  otherwise (and with --json) run prints the question and waits
+                                                  for dspatch inquiries answer; --no-wait exits with 4 instead
+  dspatch inquiries [list] [--workspace WS] [--session ID] | answer ID TEXT
+                                                  The agents' open questions; answer one (TEXT equal to one of
+                                                  its suggestions picks that suggestion)
   dspatch workspaces add DIR | list | show WS | remove WS
   dspatch sessions list [--workspace WS] | show ID
   dspatch sessions export ID --format md|json [--out FILE]
@@ -63,6 +75,12 @@ Usage:
                                                   Monthly limits in USD (calendar month, UTC), global or per
                                                   workspace: a warning at 80 %; at 100 % new turns are refused
                                                   (run exits with 3). Calls of unpriced models are not counted
+  dspatch providers list | add NAME --base-url URL [--api chat|responses] [--api-key none|KEY] [--model M]
+                    | remove NAME | test NAME
+                                                  OpenAI-compatible servers any workspace's agents may name
+                                                  with provider: NAME (openai is built in). --api-key: none, or
+                                                  the name of a saved API key; left out, agents send their
+                                                  OPENAI_API_KEY. add replaces NAME; test lists its models
 
 Options:
   --data-dir DIR   Where dspatch keeps its database and keys (default: ${defaultDataDir()})
@@ -130,7 +148,13 @@ async function main(argv: string[]): Promise<number> {
       cached: { type: 'string' },
       output: { type: 'string' },
       from: { type: 'string' },
+      'base-url': { type: 'string' },
+      api: { type: 'string' },
+      'api-key': { type: 'string' },
+      model: { type: 'string' },
       json: { type: 'boolean' },
+      'no-wait': { type: 'boolean' },
+      ask: { type: 'boolean' },
       format: { type: 'string' },
       level: { type: 'string' },
       session: { type: 'string' },
@@ -153,9 +177,12 @@ async function main(argv: string[]): Promise<number> {
     case 'run': {
       if (!sub) throw new UsageError('dspatch run needs a workspace directory: dspatch run DIR --prompt TEXT');
       if (values.prompt === undefined || values.prompt === '') throw new UsageError('dspatch run needs --prompt TEXT');
-      const prompt = values.prompt;
-      return withHost(dataDir, command, (host) => run(host, sub, prompt, values.agent, json));
+      if (rest.length) throw new UsageError(`dspatch run takes one DIR, not also "${rest[0]}" (quote a prompt with spaces: --prompt "…").`);
+      const options = runOptions(values, json);
+      return withRunHost(dataDir, (host, own) => run(host, sub, options, own));
     }
+    case 'inquiries':
+      return withHost(dataDir, command, (host) => inquiriesCommand(host, sub, rest, values, json));
     case 'workspaces':
       return withHost(dataDir, command, (host) => workspacesCommand(host, sub, rest, json));
     case 'sessions':
@@ -176,6 +203,10 @@ async function main(argv: string[]): Promise<number> {
       return withHost(dataDir, command, (host) => pricesCommand(host, sub, rest, values, json));
     case 'budgets':
       return withHost(dataDir, command, (host) => budgetsCommand(host, sub, rest, values.workspace, json));
+    case 'providers': {
+      const request = providersRequest(sub, rest, values);
+      return withHost(dataDir, command, (host) => providersCommand(host, request, json));
+    }
     case 'search': {
       const text = [sub, ...rest].filter(Boolean).join(' ');
       if (!text.trim()) throw new UsageError('dspatch search needs the TEXT to look for: dspatch search TEXT [--workspace WS] [--json]');
@@ -252,12 +283,110 @@ async function serve(dataDir: string, bindHost: string, port: number, publicUrl:
 
 // ── run ───────────────────────────────────────────────────────────────────────────────────────
 
-async function run(host: HostClient, dir: string, prompt: string, agentKey: string | undefined, json: boolean): Promise<number> {
+/** How `run` meets the agent's questions: asks them here, prints them and waits for an answer from elsewhere, or exits. */
+type QuestionMode = 'ask' | 'wait' | 'leave';
+
+interface RunOptions {
+  prompt: string;
+  agentKey: string | undefined;
+  sessionId: string | undefined;
+  json: boolean;
+  questions: QuestionMode;
+  /** What another shell adds to `dspatch inquiries answer` to reach the same data folder. */
+  dataDirArgument: string;
+}
+
+function runOptions(
+  values: { prompt?: string; agent?: string; session?: string; 'no-wait'?: boolean; ask?: boolean; 'data-dir'?: string },
+  json: boolean,
+): RunOptions {
+  if (values.ask && (json || values['no-wait'])) {
+    throw new UsageError('--ask answers the agent\'s questions here; it does not go with --json or --no-wait, which print them for an answer from elsewhere.');
+  }
+  if (values.session === '') throw new UsageError('--session needs the id of a conversation (see dspatch sessions list --workspace WS).');
+  // Asked here only when someone can type: stdin and stdout a terminal (or --ask). Otherwise the run
+  // waits like --json, printing the question and the command that answers it.
+  const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const questions: QuestionMode = values['no-wait'] ? 'leave' : values.ask || (terminal && !json) ? 'ask' : 'wait';
+  const dataDirArgument = values['data-dir'] ? ` --data-dir ${shellWord(resolve(values['data-dir']))}` : '';
+  return { prompt: values.prompt ?? '', agentKey: values.agent, sessionId: values.session, json, questions, dataDirArgument };
+}
+
+function shellWord(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * withHost for `run`. A host of its own opens the data folder's control socket for as long as the run
+ * lasts, as serve does: `dspatch inquiries answer` from another shell then goes through this host and
+ * reaches this run's agent. `own` tells `work` whether the agent stops when the command ends.
+ */
+async function withRunHost(dataDir: string, work: (host: HostClient, own: boolean) => Promise<number>): Promise<number> {
+  const { connectToHost } = await import('./serve/control-client');
+  const remote = await connectToHost(dataDir);
+  if (remote) {
+    try {
+      return await work(remote, false);
+    } finally {
+      await remote.close();
+    }
+  }
+  const host = await openHost(dataDir, 'run');
+  const { startControlServer } = await import('./serve/host-socket');
+  const control = await startControlServer(host, dataDir).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`warning: ${reason} Other dspatch commands on this data folder are refused while this one runs.\n`);
+    return null;
+  });
+  try {
+    return await work(host, true);
+  } finally {
+    await control?.close();
+    await host.close();
+  }
+}
+
+/** The conversation --session names, checked: it must be one of this workspace's, and of --agent's when given. */
+async function continuedSession(
+  host: HostClient,
+  sessionId: string,
+  workspace: { id: string; name: string },
+  agentKey: string | undefined,
+): Promise<SessionSummary> {
+  let session: SessionSummary;
+  try {
+    session = (await host.call('sessions.open', { sessionId, limit: 1 })).session;
+  } catch (error) {
+    if (error instanceof HostError && (error.code === 'not_found' || error.code === 'bad_request')) {
+      throw new UsageError(`No conversation has the id "${sessionId}". See dspatch sessions list --workspace ${shellWord(workspace.name)}.`);
+    }
+    throw error;
+  }
+  if (session.workspaceId !== workspace.id) {
+    const owner = (await host.call('workspaces.list', {})).find((w) => w.id === session.workspaceId);
+    throw new UsageError(
+      `Conversation ${sessionId} belongs to ${owner ? `workspace '${owner.name}' (${owner.dir})` : 'another workspace'}, not to '${workspace.name}'; run it with that workspace's folder.`,
+    );
+  }
+  if (agentKey !== undefined && agentKey !== session.agentKey) {
+    throw new UsageError(`Conversation ${sessionId} is with agent '${session.agentKey}', not '${agentKey}'; leave out --agent to continue it.`);
+  }
+  if (session.state === 'waiting_for_inquiry') {
+    const asked = (await host.call('inquiries.list', { status: 'pending' })).find((inquiry) => inquiry.sessionId === sessionId);
+    const how = asked ? `dspatch inquiries answer ${asked.id} TEXT` : 'dspatch inquiries';
+    throw new HostError('conflict', `The agent in conversation ${sessionId} is waiting for an answer to its question; answer it first (${how}).`);
+  }
+  return session;
+}
+
+async function run(host: HostClient, dir: string, options: RunOptions, ownHost: boolean): Promise<number> {
+  const { json } = options;
   const emit = (line: Record<string, unknown>) => print(JSON.stringify(line));
   const workspace = await host.call('workspaces.add', { dir });
+  const continued = options.sessionId === undefined ? null : await continuedSession(host, options.sessionId, workspace, options.agentKey);
   await consentByArgument(host, workspace.id);
   const detail = await host.call('workspaces.get', { workspaceId: workspace.id });
-  const key = agentKey ?? detail.agents[0]?.key;
+  const key = continued?.agentKey ?? options.agentKey ?? detail.agents[0]?.key;
   if (!key) throw new HostError('invalid_config', `Workspace '${workspace.name}' has no agents.`);
   // A required key may come from this shell's environment, for this launch only: one that is not
   // stored, or one stored where this host cannot decrypt it (saved by the desktop app's OS keychain);
@@ -270,16 +399,23 @@ async function run(host: HostClient, dir: string, prompt: string, agentKey: stri
   // Through a running app, the workspace stays running there when this command ends (another command
   // or the user may be using it); a host of this command's own stops it on close.
   await host.call('workspaces.launch', { workspaceId: workspace.id, autoStart: false, env });
-  const session = await host.call('sessions.create', { workspaceId: workspace.id, agentKey: key });
+  const session = continued ?? (await host.call('sessions.create', { workspaceId: workspace.id, agentKey: key }));
   if (json) emit({ type: 'session', sessionId: session.id, workspaceId: workspace.id, agent: key });
 
   const kinds = new Map<string, TimelineEntry>();
   let sawWork = false;
   let turnId = '';
+  let questions: TerminalQuestions | null = null;
+  /** The questions being asked here, to give up when they are answered elsewhere. */
+  const asking = new Map<string, AbortController>();
+  const seenInquiries = new Set<string>();
+  const answerCommand = (inquiryId: string) => `dspatch inquiries answer ${inquiryId} TEXT${options.dataDirArgument}`;
   const finished = new Promise<number>((resolveExit, rejectExit) => {
     const done = (outcome: number | Error) => {
       unsubscribe();
       unwatch?.();
+      for (const controller of asking.values()) controller.abort();
+      questions?.close();
       if (outcome instanceof Error) rejectExit(outcome);
       else resolveExit(outcome);
     };
@@ -295,12 +431,59 @@ async function run(host: HostClient, dir: string, prompt: string, agentKey: stri
       else process.stdout.write('\n');
       return failure ? EXIT.failed : EXIT.ok;
     };
-    const unsubscribe = host.onEvent((event: HostEvent) => {
-      if (event.type === 'inquiry.updated' && event.inquiry.sessionId === session.id && event.inquiry.status === 'pending') {
-        if (json) emit({ type: 'inquiry', inquiry: event.inquiry });
-        else process.stderr.write(`\nThe agent asks:\n${event.inquiry.markdown}\nAnswer it in the app (dspatch serve); dspatch run cannot answer.\n`);
-        done(EXIT.failed);
+    const askHere = async (inquiry: InquirySummary) => {
+      const controller = new AbortController();
+      asking.set(inquiry.id, controller);
+      questions ??= new TerminalQuestions(process.stdin, process.stdout);
+      const answer = await questions.ask(inquiry, controller.signal);
+      asking.delete(inquiry.id);
+      if (controller.signal.aborted) return;
+      if (!answer) {
+        process.stderr.write(`No answer typed. Answer it from another shell: ${answerCommand(inquiry.id)}\n`);
+        return;
       }
+      await host.call('inquiries.answer', { inquiryId: inquiry.id, text: answer.text, suggestionIndex: answer.suggestionIndex }).catch((error: unknown) => {
+        process.stderr.write(`dspatch: ${error instanceof Error ? error.message : String(error)}\n`);
+      });
+    };
+    const onInquiry = (inquiry: InquirySummary) => {
+      if (inquiry.status !== 'pending') {
+        const wasAskedHere = asking.get(inquiry.id);
+        wasAskedHere?.abort();
+        if (json) emit({ type: `inquiry.${inquiry.status}`, inquiry });
+        else if (wasAskedHere || options.questions !== 'ask') {
+          process.stderr.write(inquiry.status === 'answered' ? `Answered: ${printable(inquiry.responseText ?? '')}\n` : 'The question was cancelled.\n');
+        }
+        return;
+      }
+      if (seenInquiries.has(inquiry.id)) return;
+      seenInquiries.add(inquiry.id);
+      if (json) emit({ type: 'inquiry', inquiry });
+      if (options.questions === 'ask') {
+        askHere(inquiry).catch((error: unknown) => done(error instanceof Error ? error : new Error(String(error))));
+        return;
+      }
+      // With --no-wait, a host of this command's own stops the agent when the command ends, and with it the question.
+      const answerLater = options.questions === 'wait' || !ownHost;
+      if (!json) {
+        const lines = ['', `The agent asks (inquiry ${inquiry.id}):`, ...inquiry.markdown.split('\n').map((line) => `  ${printable(line)}`)];
+        inquiry.suggestions.forEach((suggestion, index) => lines.push(`  ${index + 1}. ${printable(suggestion)}`));
+        if (options.questions === 'wait') lines.push(`Waiting for the answer. From another shell: ${answerCommand(inquiry.id)}`);
+        else if (answerLater) lines.push(`Not waiting (--no-wait). Answer it with: ${answerCommand(inquiry.id)}`);
+        else {
+          lines.push(
+            'Not waiting (--no-wait). No dspatch serve or app holds this data folder, so the agent stops with this command and its question is cancelled.',
+            `Continue the conversation with: dspatch run ${shellWord(dir)} --session ${session.id} --prompt ANSWER${options.dataDirArgument}`,
+          );
+        }
+        process.stderr.write(`${lines.join('\n')}\n`);
+      }
+      if (options.questions !== 'leave') return;
+      if (json) emit({ type: 'turn.waiting', sessionId: session.id, inquiryId: inquiry.id, answerLater });
+      done(EXIT.waitingForAnswer);
+    };
+    const unsubscribe = host.onEvent((event: HostEvent) => {
+      if (event.type === 'inquiry.updated' && event.inquiry.sessionId === session.id) return onInquiry(event.inquiry);
       if (event.type !== 'session.event' || event.sessionId !== session.id) return;
       const change: SessionChange = event.change;
       if (change.type === 'state') {
@@ -337,13 +520,50 @@ async function run(host: HostClient, dir: string, prompt: string, agentKey: stri
     });
   });
   try {
-    turnId = (await host.call('sessions.send', { sessionId: session.id, text: prompt })).turnId;
+    turnId = (await host.call('sessions.send', { sessionId: session.id, text: options.prompt })).turnId;
   } catch (error) {
     // A refused prompt (a used-up budget) would leave an empty conversation behind.
-    if (error instanceof HostError && error.code === 'budget_exceeded') await host.call('sessions.delete', { sessionId: session.id }).catch(() => undefined);
+    if (!continued && error instanceof HostError && error.code === 'budget_exceeded') await host.call('sessions.delete', { sessionId: session.id }).catch(() => undefined);
     throw error;
   }
   return await finished;
+}
+
+/** `dspatch inquiries`: the agents' open questions, and answering one from a shell (a waiting `run`, or the app's). */
+async function inquiriesCommand(
+  host: HostClient,
+  sub: string | undefined,
+  args: string[],
+  options: { workspace?: string; session?: string },
+  json: boolean,
+): Promise<number> {
+  const usage = 'dspatch inquiries [list] [--workspace WS] [--session ID] [--json] | answer ID TEXT';
+  if (sub === undefined || sub === 'list') {
+    if (args.length) throw new UsageError(usage);
+    const workspaceId = options.workspace ? (await findWorkspace(host, options.workspace)).id : undefined;
+    const pending = (await host.call('inquiries.list', { status: 'pending' })).filter(
+      (inquiry) => (!workspaceId || inquiry.workspaceId === workspaceId) && (!options.session || inquiry.sessionId === options.session),
+    );
+    if (json) return print(JSON.stringify(pending)), EXIT.ok;
+    if (pending.length === 0) return print('No open questions.'), EXIT.ok;
+    for (const inquiry of pending) {
+      print(`${inquiry.id}  ${inquiry.agentKey} (session ${inquiry.sessionId}), ${new Date(inquiry.createdAt).toISOString()}`);
+      for (const line of inquiry.markdown.split('\n')) print(`  ${printable(line)}`);
+      inquiry.suggestions.forEach((suggestion, index) => print(`  ${index + 1}. ${printable(suggestion)}`));
+    }
+    return EXIT.ok;
+  }
+  if (sub !== 'answer') throw new UsageError(usage);
+  const [inquiryId, ...words] = args;
+  const text = words.join(' ');
+  if (!inquiryId || !text.trim()) throw new UsageError('dspatch inquiries answer ID TEXT (the id is in dspatch inquiries, or in run\'s output)');
+  const inquiry = (await host.call('inquiries.list', { status: 'all' })).find((candidate) => candidate.id === inquiryId);
+  if (!inquiry) throw new UsageError(`No question has the id "${inquiryId}". See dspatch inquiries.`);
+  const index = inquiry.suggestions.indexOf(text);
+  await host.call('inquiries.answer', { inquiryId, text, suggestionIndex: index >= 0 ? index : undefined });
+  if (json) return print(JSON.stringify({ ok: true, inquiryId, text })), EXIT.ok;
+  print(`Answered ${inquiryId}.`);
+  return EXIT.ok;
 }
 
 // ── read and admin commands ───────────────────────────────────────────────────────────────────
@@ -800,6 +1020,130 @@ async function budgetsCommand(host: HostClient, sub: string | undefined, args: s
     }
     default:
       throw new UsageError('dspatch budgets list | set [--workspace WS] USD | remove [--workspace WS]');
+  }
+}
+
+// ── providers ─────────────────────────────────────────────────────────────────────────────────
+
+const PROVIDERS_USAGE = 'dspatch providers list | add NAME --base-url URL [--api chat|responses] [--api-key none|KEY] [--model M] | remove NAME | test NAME';
+const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const SAVED_KEY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+type ProvidersRequest =
+  | { sub: 'list' }
+  | { sub: 'add'; save: HostRequest<'providers.save'> }
+  | { sub: 'remove' | 'test'; name: string };
+
+/** Checks the arguments before any host is opened: bad input is one line and exit 64. */
+function providersRequest(
+  sub: string | undefined,
+  args: string[],
+  options: { 'base-url'?: string; api?: string; 'api-key'?: string; model?: string },
+): ProvidersRequest {
+  const flags = (['base-url', 'api', 'api-key', 'model'] as const).filter((flag) => options[flag] !== undefined);
+  const name = (): string => {
+    if (args.length !== 1) throw new UsageError(`dspatch providers ${sub} needs one provider NAME: ${PROVIDERS_USAGE}`);
+    if (!PROVIDER_NAME.test(args[0])) {
+      throw new UsageError(`Provider name "${args[0]}" must start with a letter or digit and use only letters, digits, "_", "." and "-" (64 at most).`);
+    }
+    return args[0];
+  };
+  switch (sub) {
+    case 'list':
+      if (args.length || flags.length) throw new UsageError('dspatch providers list [--json]');
+      return { sub };
+    case 'remove':
+    case 'test':
+      if (flags.length) throw new UsageError(`dspatch providers ${sub} NAME takes no --${flags[0]}.`);
+      return { sub, name: name() };
+    case 'add': {
+      const providerName = name();
+      const baseUrl = options['base-url'];
+      if (baseUrl === undefined) throw new UsageError('dspatch providers add needs --base-url URL, such as http://127.0.0.1:11434/v1');
+      if (!isHttpUrl(baseUrl)) throw new UsageError(`--base-url must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1, not "${baseUrl}".`);
+      const api = options.api ?? 'responses';
+      if (api !== 'responses' && api !== 'chat') throw new UsageError(`--api must be "responses" or "chat", not "${api}".`);
+      const key = options['api-key'];
+      if (key !== undefined && key !== 'none' && !SAVED_KEY_NAME.test(key)) {
+        throw new UsageError(`--api-key must be "none" or the name of a saved API key (letters, digits, "_", "." and "-"), not "${key}".`);
+      }
+      const model = options.model?.trim();
+      if (options.model !== undefined && !model) throw new UsageError('--model must name a model.');
+      return {
+        sub,
+        save: {
+          name: providerName,
+          baseUrl,
+          api,
+          apiKey: key === undefined ? null : key === 'none' ? 'none' : `{{apikey:${key}}}`,
+          defaultModel: model ?? null,
+        },
+      };
+    }
+    default:
+      throw new UsageError(PROVIDERS_USAGE);
+  }
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function providerKeyText(apiKey: string | null): string {
+  if (apiKey === null) return "the agent's OPENAI_API_KEY";
+  if (apiKey === 'none') return 'no key';
+  return `saved key ${apiKey.replace(/^\{\{\s*apikey\s*:\s*|\s*\}\}$/g, '')}`;
+}
+
+/** A request the host refuses as bad input (removing the built-in openai, …) is bad usage: exit 64. */
+async function providersCommand(host: HostClient, request: ProvidersRequest, json: boolean): Promise<number> {
+  try {
+    return await providersCall(host, request, json);
+  } catch (error) {
+    if (error instanceof HostError && error.code === 'bad_request') throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+async function providersCall(host: HostClient, request: ProvidersRequest, json: boolean): Promise<number> {
+  switch (request.sub) {
+    case 'list': {
+      const providers = await host.call('providers.list', {});
+      if (json) return print(JSON.stringify(providers)), EXIT.ok;
+      for (const p of providers) {
+        const model = p.defaultModel ? `  model ${p.defaultModel}` : '';
+        print(`${p.name}  ${p.baseUrl}  api ${p.api}  ${providerKeyText(p.apiKey)}${model}${p.builtIn ? '  (built in)' : ''}`);
+      }
+      return EXIT.ok;
+    }
+    case 'add': {
+      const saved = await host.call('providers.save', request.save);
+      if (json) return print(JSON.stringify(saved)), EXIT.ok;
+      print(`Saved provider ${saved.name}: ${saved.baseUrl}, api ${saved.api}, ${providerKeyText(saved.apiKey)}. Agents use it with provider: ${saved.name}`);
+      return EXIT.ok;
+    }
+    case 'remove': {
+      await host.call('providers.remove', { name: request.name });
+      if (json) return print(JSON.stringify({ ok: true })), EXIT.ok;
+      print(`Removed provider ${request.name}.`);
+      return EXIT.ok;
+    }
+    case 'test': {
+      const result = await host.call('providers.test', { name: request.name });
+      if (json) print(JSON.stringify(result));
+      else if (!result.ok) process.stderr.write(`dspatch: ${result.message}\n`);
+      else if (result.models.length === 0) print(`${request.name} answered, but lists no models (it may not offer GET /models): type the model name yourself.`);
+      else {
+        print(`${request.name} answered with ${result.models.length} model${result.models.length === 1 ? '' : 's'}:`);
+        for (const model of result.models) print(model);
+      }
+      return result.ok ? EXIT.ok : EXIT.failed;
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // Turns what a model run throws into a message the user can act on. The `openai` client and the
 // Agents SDK may be loaded twice (CJS and ESM copies), so errors are told apart by `status`, `name`,
 // `code` and message — never by `instanceof`.
+import { noResponsesApiHint, providerEndpoint, unreachableHint } from '../protocol';
 
 export type ModelErrorKind =
   | 'missing_key'
@@ -30,6 +31,8 @@ export interface ErrorCircumstances {
   retries?: number;
   /** Values that must never appear in a message (the API key, …). */
   secrets?: readonly string[];
+  /** Where the request went, so a message can name the URL and what to change about the provider. */
+  endpoint?: { baseUrl: string; api: 'responses' | 'chat' };
 }
 
 /** Thrown by `ctx.run` after the error was reported to the user; `message` is the user-facing text. */
@@ -86,11 +89,11 @@ export function isAbortError(error: unknown): boolean {
 }
 
 export function describeModelError(error: unknown, circumstances: ErrorCircumstances = {}): DescribedError {
-  const described = classify(error, circumstances.retries);
+  const described = classify(error, circumstances.retries, circumstances.endpoint);
   return { ...described, message: redactSecrets(described.message, circumstances.secrets ?? []) };
 }
 
-function classify(error: unknown, retries: number | undefined): DescribedError {
+function classify(error: unknown, retries: number | undefined, endpoint: ErrorCircumstances['endpoint']): DescribedError {
   const { status, code, cause } = shape(error);
   const name = errorName(error);
   const message = text(shape(error).message) || String(error);
@@ -149,6 +152,10 @@ function classify(error: unknown, retries: number | undefined): DescribedError {
         message: `The model provider is unavailable (HTTP ${status})${retried}. Try again in a few minutes.`,
       };
     }
+    // The Responses API's own 404s name a model it lacks; any other one means there is no such API.
+    if (status === 404 && endpoint?.api === 'responses' && code !== 'model_not_found') {
+      return { kind: 'bad_request', message: noResponsesApiHint(providerEndpoint(endpoint.baseUrl, 'responses')) };
+    }
     if (status === 404) {
       return {
         kind: 'bad_request',
@@ -163,6 +170,11 @@ function classify(error: unknown, retries: number | undefined): DescribedError {
       kind: 'connection',
       message: `The model provider is unavailable: the request timed out${retried}. Check the network and try again.`,
     };
+  }
+  const systemCode = causeCode(error);
+  if (endpoint && name === 'APIConnectionError' && systemCode) {
+    const path = endpoint.api === 'chat' ? 'chat/completions' : 'responses';
+    return { kind: 'connection', message: unreachableHint(providerEndpoint(endpoint.baseUrl, path), systemCode, retried) };
   }
   if (name === 'APIConnectionError') {
     return {
@@ -195,6 +207,20 @@ function classify(error: unknown, retries: number | undefined): DescribedError {
     return { kind: 'stream_error', message: `The model provider reported an error mid-reply: ${message}` };
   }
   return { kind: 'unknown', message: `The model run failed: ${message}` };
+}
+
+/** Failures to connect at all (a cut mid-reply is a stream cut, not one of these). */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** The system error code of a failure to connect (ECONNREFUSED, …) somewhere in the error's chain of causes. */
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const { code, cause } = shape(current);
+    if (typeof code === 'string' && CONNECT_CODES.has(code)) return code;
+    current = cause;
+  }
+  return undefined;
 }
 
 function isStreamCut(name: unknown, message: string, cause: unknown): boolean {

@@ -356,7 +356,9 @@ export class OpenAiAgentContext extends Context {
 
   /** Reports the error to the user and returns what `run()` throws. */
   #fail(error: unknown): OpenAiRunError {
-    const described = describeModelError(error, { retries: this.#retries, secrets: this.#secrets() });
+    const wired = this.#wired;
+    const endpoint = wired ? { baseUrl: wired.source.baseURL, api: wired.api === 'chat_completions' ? ('chat' as const) : ('responses' as const) } : undefined;
+    const described = describeModelError(error, { retries: this.#retries, secrets: this.#secrets(), endpoint });
     this.reportError(described.message);
     return new OpenAiRunError(described, { cause: error });
   }

@@ -16,6 +16,8 @@ import type {
   LaunchConsent,
   LogEntry,
   ModelPrice,
+  ProviderInfo,
+  ProviderTestResult,
   SessionChange,
   SessionExportPage,
   SessionSnapshot,
@@ -47,6 +49,11 @@ const secretMap = z
   .record(envKey, secretValue)
   .refine((secrets) => Object.keys(secrets).length <= MAX_SECRETS_PER_REQUEST, `must hold at most ${MAX_SECRETS_PER_REQUEST} secrets`);
 
+const providerName = z
+  .string()
+  .trim()
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1–64 letters, digits, "_", "." or "-", starting with a letter or digit');
 const epochMs = z.number().int().min(0).max(8_640_000_000_000_000);
 const modelName = z.string().trim().min(1, 'must name a model').max(200);
 // A price is a non-negative, finite number of dollars (zod refuses NaN and Infinity).
@@ -236,6 +243,26 @@ export const requestSchemas = {
   /** Spent, limit and percent of every budget this month. */
   'budgets.status': z.object({}),
 
+  /** Providers from Settings (plus the built-in `openai`), for any workspace's agents (`provider:`). */
+  'providers.list': z.object({}),
+  /** Adds or replaces a provider by name. */
+  'providers.save': z.object({
+    name: providerName,
+    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1' }).max(2000),
+    api: z.enum(['responses', 'chat'], { error: 'must be "responses" or "chat"' }),
+    apiKey: z
+      .string()
+      .trim()
+      .max(100)
+      .regex(/^(none|\{\{\s*apikey\s*:\s*[A-Za-z0-9_.-]{1,64}\s*\}\})$/, 'must be "none" or a saved key written {{apikey:Name}}')
+      .nullable()
+      .optional(),
+    defaultModel: z.string().trim().min(1, 'must name a model').max(200).nullable().optional(),
+  }),
+  'providers.remove': z.object({ name: providerName }),
+  /** GET {baseUrl}/models with the provider's key: its models, or what to change. */
+  'providers.test': z.object({ name: providerName }),
+
   /** A conversation's tasks, progress, preferences and extraction status. */
   'tasks.board': z.object({ sessionId: id }),
   /** Runs the pending extraction now; resolves when it has finished. */
@@ -325,6 +352,10 @@ export interface HostResponses {
   'budgets.set': BudgetStatus;
   'budgets.remove': { ok: true };
   'budgets.status': BudgetStatus[];
+  'providers.list': ProviderInfo[];
+  'providers.save': ProviderInfo;
+  'providers.remove': { ok: true };
+  'providers.test': ProviderTestResult;
   'tasks.board': TaskBoard;
   'tasks.flush': TaskBoard;
   'tasks.retry': TaskBoard;

@@ -266,6 +266,23 @@ export interface ModelPrice {
   updatedAt: number;
 }
 
+/** How an OpenAI-compatible server is spoken to: the Responses API or Chat Completions. */
+export type ProviderApi = 'responses' | 'chat';
+
+/** A provider from Settings → Providers (or the built-in `openai`), usable by any workspace's agents. */
+export interface ProviderInfo {
+  name: string;
+  baseUrl: string;
+  api: ProviderApi;
+  /** 'none', '{{apikey:Name}}', or null = the agent's OPENAI_API_KEY. */
+  apiKey: string | null;
+  defaultModel: string | null;
+  builtIn: boolean;
+}
+
+/** providers.test: the server's models (sorted), or what went wrong, written for the user. */
+export type ProviderTestResult = { ok: true; models: string[] } | { ok: false; message: string };
+
 /** A monthly spending limit in USD: the global one (workspaceId null) or one workspace's. */
 export interface Budget {
   workspaceId: string | null;

@@ -4,7 +4,8 @@
 // Built-in templates are bundled once, by `npm run build` (buildBuiltinBundles, from
 // scripts/build-agents.js): their bundles ship in the package with a manifest of their sha256, and a
 // launch only checks that hash. Any other template is bundled at launch, into a cache keyed by a hash
-// of its inputs, so a relaunch costs a hash, not a build. The cache is only trusted as far as its
+// of its sources, so a relaunch costs a hash, not a build; the package files a bundle took from
+// node_modules are recorded beside it, and an edited one rebuilds it. The cache is only trusted as far as its
 // content: each bundle's sha256 is recorded beside it and checked before every run, and a bundle that
 // no longer matches (edited, truncated, replaced) is rebuilt, never run.
 //
@@ -72,8 +73,9 @@ export async function bundleAgent(request: BundleRequest): Promise<string> {
   const outFile = join(request.cacheDir, `agent-${key}.cjs`);
   if (existsSync(outFile)) {
     const problem = checkBundle(outFile, readRecordedHash(`${outFile}.sha256`));
-    if (!problem) return outFile;
-    request.warn(`The cached agent bundle ${outFile} ${problem}; it was not run and is being rebuilt.`);
+    // A package the bundle took from a node_modules folder changed since: build again, quietly.
+    if (!problem && packagesUnchanged(`${outFile}.packages.json`)) return outFile;
+    if (problem) request.warn(`The cached agent bundle ${outFile} ${problem}; it was not run and is being rebuilt.`);
   }
   let pending = building.get(outFile);
   if (!pending) {
@@ -157,8 +159,14 @@ async function buildBundle(entryPath: string, outFile: string, request: BundleRe
   const hashFile = `${outFile}.sha256`;
   preparePrivateDir(request.cacheDir);
   const tempFile = `${outFile}.${process.pid}.tmp`;
+  let metafile: Esbuild.Metafile | undefined;
   try {
-    await runBuild(loadEsbuild(request.nodeModulesDir), { ...buildOptions(request.agentsDir, request.nodeModulesDir), entryPoints: [entryPath], outfile: tempFile });
+    metafile = await runBuild(loadEsbuild(request.nodeModulesDir), {
+      ...buildOptions(request.agentsDir, request.nodeModulesDir),
+      entryPoints: [entryPath],
+      outfile: tempFile,
+      metafile: true,
+    });
   } catch (error) {
     const hint = missingPackageHint((error as { errors?: unknown }).errors, resolve(entryPath, '..'));
     const detail = hint ?? (error instanceof Error ? error.message.split('\n').slice(0, 6).join('\n') : String(error));
@@ -166,9 +174,12 @@ async function buildBundle(entryPath: string, outFile: string, request: BundleRe
   }
   // Like everything in the data folder, readable by this user only (esbuild writes 0644).
   chmodSync(tempFile, 0o600);
-  // The hash first: a bundle without its hash beside it fails the check and is rebuilt.
+  // The hash and the packages first: a bundle without its hash beside it fails the check and is rebuilt.
   writeFileSync(`${hashFile}.${process.pid}.tmp`, sha256(readFileSync(tempFile)), { mode: 0o600 });
   renameSync(`${hashFile}.${process.pid}.tmp`, hashFile);
+  const packagesFile = `${outFile}.packages.json`;
+  writeFileSync(`${packagesFile}.${process.pid}.tmp`, JSON.stringify(packageInputs(metafile)), { mode: 0o600 });
+  renameSync(`${packagesFile}.${process.pid}.tmp`, packagesFile);
   // Rename is atomic: a concurrent launch never runs a half-written bundle.
   renameSync(tempFile, outFile);
   return outFile;
@@ -252,13 +263,53 @@ let buildsRunning = 0;
  * host lives, for bundles made once per template. Stopped when the last concurrent build ends (a
  * workspace's agents are bundled while another launch may be bundling); the next build starts a new one.
  */
-async function runBuild(esbuild: typeof Esbuild, options: Esbuild.BuildOptions): Promise<void> {
+async function runBuild(esbuild: typeof Esbuild, options: Esbuild.BuildOptions): Promise<Esbuild.Metafile | undefined> {
   buildsRunning++;
   try {
-    await esbuild.build(options);
+    return (await esbuild.build(options)).metafile;
   } finally {
     if (--buildsRunning === 0) await esbuild.stop();
   }
+}
+
+/** A file a bundle read from a node_modules folder, as it was when the bundle was built. */
+interface PackageInput {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+/**
+ * The files the build read from node_modules folders (the template's own or the app's): the source
+ * key hashes the template and SDK folders but not node_modules, which can be huge, so the cache keeps
+ * exactly the package files the bundle used and checks them before each reuse.
+ */
+function packageInputs(metafile: Esbuild.Metafile | undefined): PackageInput[] {
+  return Object.keys(metafile?.inputs ?? {})
+    .map((input) => resolve(input))
+    .filter((path) => path.split(sep).includes('node_modules'))
+    .map((path) => {
+      const stat = statSync(path);
+      return { path, size: stat.size, mtimeMs: stat.mtimeMs, sha256: sha256(readFileSync(path)) };
+    });
+}
+
+/** Whether every package file a cached bundle used is still as it was; false when unknown (an older cache entry). */
+function packagesUnchanged(packagesFile: string): boolean {
+  let inputs: PackageInput[];
+  try {
+    inputs = JSON.parse(readFileSync(packagesFile, 'utf8')) as PackageInput[];
+  } catch {
+    return false;
+  }
+  return inputs.every((input) => {
+    if (!existsSync(input.path)) return false;
+    const stat = statSync(input.path);
+    if (stat.size !== input.size) return false;
+    // Same size and time: unchanged for every editor and package manager; otherwise compare the content.
+    return stat.mtimeMs === input.mtimeMs || sha256(readFileSync(input.path)) === input.sha256;
+  });
 }
 
 function readRecordedHash(hashFile: string): string | null {

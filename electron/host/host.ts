@@ -9,6 +9,7 @@ import { AcontextService } from './acontext/acontext-service';
 import { BudgetService } from './budget-service';
 import { claimDataDir } from './data-dir';
 import { HostError } from './errors';
+import { ProviderService } from './provider-service';
 import { createLogger, type Logger } from './logger';
 import type { ApiListener, SecretCipher, Spawner } from './ports';
 import { Redactor } from './redactor';
@@ -118,7 +119,9 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const supervisor = new Supervisor(store, writer, options.spawner, logger, emit, redactor, { agentSilenceMs: Number(env.DSPATCH_AGENT_SILENCE_MS) || undefined });
   const templates = new TemplateService(store, join(options.appRoot, 'agents', 'templates'));
   const secrets = new SecretService(store, options.cipher, redactor);
-  const workspaces = new WorkspaceService(store, templates, secrets, supervisor, {
+  // A saved or removed provider changes the workspaces that name it: they are checked again.
+  const providers = new ProviderService(store, secrets, { env, changed: () => emit({ type: 'workspaces.changed' }) });
+  const workspaces = new WorkspaceService(store, templates, secrets, supervisor, providers, {
     agentsDir: join(options.appRoot, 'agents'),
     nodeModulesDir: join(options.appRoot, 'node_modules'),
     // The built-in templates' bundles, made by `npm run build` (scripts/build-agents.js).
@@ -305,6 +308,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return ok;
     },
     'budgets.status': () => budgets.status(),
+    'providers.list': () => providers.list(),
+    'providers.save': (r) => providers.save(r),
+    'providers.remove': (r) => {
+      providers.remove(r.name);
+      return ok;
+    },
+    'providers.test': (r) => providers.test(r.name),
     'tasks.board': (r) => tasks.board(sessions.get(r.sessionId).id),
     'tasks.flush': (r) => {
       writer.flush();

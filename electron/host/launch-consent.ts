@@ -4,7 +4,7 @@
 // service refuses a launch until it was.
 import { createHash } from 'node:crypto';
 import type { ConsentItem } from '../api/types';
-import { agentRequiredEnv, findApiKeyPlaceholders, flattenAgents, type WorkspaceConfig } from './workspace-config';
+import { agentRequiredEnv, findApiKeyPlaceholders, flattenAgents, type SettingsProviders, type WorkspaceConfig } from './workspace-config';
 
 /**
  * Where secrets go, per agent, from the env its process gets (workspace env, its own env, its
@@ -41,10 +41,17 @@ function endpointHosts(name: string, value: string): string[] {
   return hosts.map((host) => host.slice(host.lastIndexOf('@') + 1).slice(0, MAX_HOST_LENGTH).toLowerCase());
 }
 
-/** Every route the file sets up, sorted and without repeats. `requiredEnv` gives each template's required_env. */
-export function keyRoutes(config: WorkspaceConfig, requiredEnv: (template: string) => readonly string[]): KeyRoute[] {
+/**
+ * Every route the file sets up, sorted and without repeats. `requiredEnv` gives each template's required_env;
+ * `settingsProviders` are the Settings providers its agents may name (their URLs and keys are routes too).
+ */
+export function keyRoutes(
+  config: WorkspaceConfig,
+  requiredEnv: (template: string) => readonly string[],
+  settingsProviders?: SettingsProviders,
+): KeyRoute[] {
   const routes = new Map<string, KeyRoute>();
-  for (const agent of flattenAgents(config)) {
+  for (const agent of flattenAgents(config, settingsProviders)) {
     const env: Record<string, string> = { ...config.env, ...agent.env };
     const secrets: Omit<KeyRoute, 'host'>[] = [];
     const hosts = new Set<string>();

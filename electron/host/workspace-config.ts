@@ -41,6 +41,29 @@ export interface ProviderConfig {
   api: ProviderApi;
   /** 'none' (the server needs no key), a `{{apikey:Name}}` value, or absent: the agent's OPENAI_API_KEY. */
   apiKey?: string;
+  /** Settings providers only: the model of an agent that names none. */
+  defaultModel?: string;
+}
+
+/**
+ * Providers from Settings → Providers (the built-in `openai` among them), by name. An agent's
+ * `provider:` names one of its file's providers first, else one of these (names compared ignoring case).
+ */
+export type SettingsProviders = ReadonlyMap<string, ProviderConfig>;
+
+/** The provider an agent's `provider:` names: its file's, else the Settings one; undefined when neither. */
+export function resolveProvider(
+  config: WorkspaceConfig,
+  name: string,
+  settings?: SettingsProviders,
+): ProviderConfig | undefined {
+  if (config.providers && Object.hasOwn(config.providers, name)) return config.providers[name];
+  if (!settings) return undefined;
+  const exact = settings.get(name);
+  if (exact) return exact;
+  const lower = name.toLowerCase();
+  for (const [key, provider] of settings) if (key.toLowerCase() === lower) return provider;
+  return undefined;
 }
 
 export interface AgentConfig {
@@ -53,7 +76,7 @@ export interface AgentConfig {
   peers: string[];
   /** Absent: true for root agents, false for sub-agents. */
   autoStart?: boolean;
-  /** A key of the file's `providers`. */
+  /** A key of the file's `providers`, else the name of a provider in Settings. */
   provider?: string;
   /** Reaches the agent as DSPATCH_MODEL. */
   model?: string;
@@ -84,6 +107,8 @@ export interface ParseWorkspaceOptions {
   fileName?: string;
   /** Known templates by name; null marks a template whose own dspatch.agent.yml is invalid. */
   templates: ReadonlyMap<string, TemplateConfig | null>;
+  /** Providers from Settings, for agents whose `provider:` the file does not declare. */
+  settingsProviders?: SettingsProviders;
 }
 
 export interface FlatAgent {
@@ -297,11 +322,11 @@ function resolvedPeers(agent: VisitedAgent, resolve: (ref: string) => VisitedAge
  * The agents of a config as a flat list (depth-first, YAML order). Meant for a validated config:
  * peers that do not resolve and agents nested too deep are left out rather than reported.
  */
-export function flattenAgents(config: WorkspaceConfig): FlatAgent[] {
+export function flattenAgents(config: WorkspaceConfig, settingsProviders?: SettingsProviders): FlatAgent[] {
   const { agents } = visitAgents(config);
   const resolve = peerResolver(agents);
   return agents.map((entry) => {
-    const provider = entry.agent.provider === undefined ? undefined : config.providers?.[entry.agent.provider];
+    const provider = entry.agent.provider === undefined ? undefined : resolveProvider(config, entry.agent.provider, settingsProviders);
     const flat: FlatAgent = {
       key: entry.key,
       path: entry.path,
@@ -325,6 +350,7 @@ export function flattenAgents(config: WorkspaceConfig): FlatAgent[] {
  */
 function applyProvider(agent: FlatAgent, provider: ProviderConfig): void {
   agent.api = provider.api;
+  if (agent.model === undefined && provider.defaultModel !== undefined) agent.model = provider.defaultModel;
   agent.env[PROVIDER_BASE_URL_ENV] = provider.baseUrl;
   if (provider.apiKey === 'none') {
     delete agent.env[PROVIDER_API_KEY_ENV];
@@ -406,6 +432,18 @@ function providerProblems(source: YamlSource, config: WorkspaceConfig): Validati
   return problems;
 }
 
+/** Names the providers the agent could have meant: its file's, then those in Settings. */
+function unknownProviderMessage(name: string, config: WorkspaceConfig, settings: SettingsProviders | undefined): string {
+  const inFile = Object.keys(config.providers ?? {});
+  const inSettings = [...(settings?.keys() ?? [])];
+  const known = [
+    ...(inFile.length > 0 ? [`providers of this file: ${inFile.join(', ')}`] : []),
+    ...(inSettings.length > 0 ? [`providers in Settings → Providers: ${inSettings.join(', ')}`] : []),
+  ];
+  const fix = inFile.length > 0 ? '' : '; declare it under "providers:" at the top of the file or add it in Settings → Providers';
+  return `unknown provider "${name}"${known.length > 0 ? `; ${known.join('; ')}` : ''}${fix}`;
+}
+
 function providerKeyWarnings(source: YamlSource): ValidationProblem[] {
   return source.mapKeys(['providers']).flatMap((name) => unknownKeyWarnings(source, ['providers', name], PROVIDER_KEYS));
 }
@@ -437,6 +475,7 @@ function checkAgents(
   source: YamlSource,
   config: WorkspaceConfig,
   templates: ReadonlyMap<string, TemplateConfig | null>,
+  settingsProviders: SettingsProviders | undefined,
 ): { problems: ValidationProblem[]; requiredSecrets: { key: string; requiredBy: string[] }[] } {
   const problems: ValidationProblem[] = [];
   const { agents, tooDeep } = visitAgents(config);
@@ -530,15 +569,8 @@ function checkAgents(
 
     problems.push(...envProblems(source, agent.env, [...segments, 'env']));
 
-    if (agent.provider !== undefined && !config.providers?.[agent.provider]) {
-      const known = Object.keys(config.providers ?? {});
-      problems.push(
-        source.problem(
-          'error',
-          [...segments, 'provider'],
-          `unknown provider "${agent.provider}"; ${known.length > 0 ? `providers of this file: ${known.join(', ')}` : 'declare it under "providers:" at the top of the file'}`,
-        ),
-      );
+    if (agent.provider !== undefined && !resolveProvider(config, agent.provider, settingsProviders)) {
+      problems.push(source.problem('error', [...segments, 'provider'], unknownProviderMessage(agent.provider, config, settingsProviders)));
     }
     if (agent.provider !== undefined && agent.env[PROVIDER_BASE_URL_ENV] !== undefined) {
       problems.push(
@@ -571,7 +603,7 @@ function checkAgents(
   // required key that the workspace or agent env already supplies (a non-empty literal, or an
   // {{apikey:Name}} placeholder filled from Settings → API Keys) is not a secret to ask for.
   const requiredBy = new Map<string, string[]>();
-  for (const entry of flattenAgents(config)) {
+  for (const entry of flattenAgents(config, settingsProviders)) {
     const template = templates.get(entry.template);
     if (!template) continue;
     const merged = { ...config.env, ...entry.env };
@@ -616,7 +648,7 @@ export function parseWorkspaceConfig(yamlText: string, options: ParseWorkspaceOp
   if (!parsed.success) return broken([...warnings, ...zodProblems(source, raw, parsed.error)]);
   const config = parsed.data;
 
-  const checked = checkAgents(source, config, options.templates);
+  const checked = checkAgents(source, config, options.templates, options.settingsProviders);
   const problems = [
     ...warnings,
     ...envProblems(source, config.env, ['env']),
@@ -625,7 +657,7 @@ export function parseWorkspaceConfig(yamlText: string, options: ParseWorkspaceOp
   ];
   return {
     config,
-    agents: agentTree(flattenAgents(config)),
+    agents: agentTree(flattenAgents(config, options.settingsProviders)),
     requiredSecrets: checked.requiredSecrets,
     problems: sortProblems(problems),
   };

@@ -12,6 +12,7 @@ import type { WorkspaceRow } from '../store/workspace-repo';
 import { bundleAgent } from './agent-bundler';
 import { HostError } from './errors';
 import { codeItem, consentFingerprint, consentSummary, keyRoutes, routeItem, routesFingerprint } from './launch-consent';
+import type { ProviderService } from './provider-service';
 import type { SecretService } from './secret-service';
 import type { LaunchPlan, Supervisor } from './supervisor';
 import { templateFieldEnv, type TemplateConfig } from './template-config';
@@ -44,6 +45,8 @@ export class WorkspaceService {
     private readonly templates: TemplateService,
     private readonly secrets: SecretService,
     private readonly supervisor: Supervisor,
+    /** Settings → Providers: an agent's `provider:` names one of these when its file declares none of that name. */
+    private readonly providers: Pick<ProviderService, 'settingsProviders'>,
     private readonly paths: WorkspacePaths,
   ) {}
 
@@ -181,7 +184,7 @@ export class WorkspaceService {
     if (consent.items.length > 0) {
       throw new HostError('consent_required', `${consent.summary} Confirm this before it runs: press Launch in the app to review it.`, { ...consent });
     }
-    const agents = flattenAgents(config);
+    const agents = flattenAgents(config, this.providers.settingsProviders());
     const templates = new Map(entries.map((entry) => [entry.summary.name, entry.loaded]));
 
     const wanted = new Set<string>(Object.keys(config.env));
@@ -272,7 +275,7 @@ export class WorkspaceService {
    * when they differ from the confirmed ones. `routes`: the fingerprint of the file's routes now.
    */
   #consentState(row: WorkspaceRow, config: WorkspaceConfig, configs: Map<string, TemplateConfig | null>): { pending: LaunchConsent; routes: string } {
-    const routeList = keyRoutes(config, (template) => configs.get(template)?.requiredEnv ?? []);
+    const routeList = keyRoutes(config, (template) => configs.get(template)?.requiredEnv ?? [], this.providers.settingsProviders());
     const routes = routesFingerprint(routeList);
     const stored = this.store.consents.get(row.id);
     const items: ConsentItem[] = [];
@@ -300,7 +303,11 @@ export class WorkspaceService {
 
   /** Problems name the file by its base name; the message around them names the folder. */
   async #parse(yaml: string, configs?: Map<string, TemplateConfig | null>): Promise<WorkspaceParseResult> {
-    return parseWorkspaceConfig(yaml, { fileName: WORKSPACE_FILE, templates: configs ?? (await this.templates.configs()) });
+    return parseWorkspaceConfig(yaml, {
+      fileName: WORKSPACE_FILE,
+      templates: configs ?? (await this.templates.configs()),
+      settingsProviders: this.providers.settingsProviders(),
+    });
   }
 
   async #read(row: WorkspaceRow, configs?: Map<string, TemplateConfig | null>): Promise<{ yaml: string | null; parsed: WorkspaceParseResult | null; error: string | null }> {

@@ -18,11 +18,12 @@ import activityFeed from './migrations/0011_activity_feed.sql?raw';
 import usageDashboard from './migrations/0012_usage_dashboard.sql?raw';
 import usageTurn from './migrations/0013_usage_turn.sql?raw';
 import usageRollup from './migrations/0014_usage_rollup.sql?raw';
+import providers from './migrations/0015_providers.sql?raw';
 
 export type Db = Database.Database;
 
 /** In order; the index + 1 is the user_version after applying it. Never edit one that shipped. */
-const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext, sessionFlags, prices, search, budgets, activityFeed, usageDashboard, usageTurn, usageRollup];
+const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext, sessionFlags, prices, search, budgets, activityFeed, usageDashboard, usageTurn, usageRollup, providers];
 
 export function openDatabase(dataDir: string): Db {
   prepareDataDir(dataDir);

@@ -7,6 +7,7 @@ import { openDatabase, type Db } from './database';
 import { InquiryRepo } from './inquiry-repo';
 import { LogRepo } from './log-repo';
 import { PriceRepo } from './price-repo';
+import { ProviderRepo } from './provider-repo';
 import { SearchRepo } from './search-repo';
 import { SecretRepo } from './secret-repo';
 import { SessionRepo } from './session-repo';
@@ -26,6 +27,7 @@ export class Store {
   readonly usage: UsageRepo;
   readonly prices: PriceRepo;
   readonly budgets: BudgetRepo;
+  readonly providers: ProviderRepo;
   readonly inquiries: InquiryRepo;
   readonly consents: ConsentRepo;
   readonly tasks: TaskRepo;
@@ -43,6 +45,7 @@ export class Store {
     this.prices = new PriceRepo(db);
     this.usage = new UsageRepo(db, () => this.prices.book());
     this.budgets = new BudgetRepo(db);
+    this.providers = new ProviderRepo(db);
     this.inquiries = new InquiryRepo(db);
     this.consents = new ConsentRepo(db);
     this.tasks = new TaskRepo(db);

@@ -599,7 +599,7 @@ describe('OpenAiAgentContext with a custom client (Chat Completions)', () => {
     expect(a.all('usage', 't1').map((u) => u.model)).toEqual(['local-model', 'local-model']);
   });
 
-  it('an unreachable endpoint: retries, then tells the user the provider is unavailable', async () => {
+  it('an unreachable endpoint: retries, then tells the user the URL it could not connect to', async () => {
     // A port that was just free: nothing listens there.
     const probe = createServer();
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -610,8 +610,8 @@ describe('OpenAiAgentContext with a custom client (Chat Completions)', () => {
     const a = await startCustom({ CUSTOM_BASE_URL: `http://127.0.0.1:${port}/v1`, CUSTOM_MAX_RETRIES: '1' });
     const done = await a.turn('i1', 't1', 'hi');
     expect(done.status).toBe('failed');
-    expect(done.error).toMatch(
-      /^The model provider is unavailable: its endpoint could not be reached after 1 retry\./,
+    expect(done.error).toBe(
+      `Could not connect to http://127.0.0.1:${port}/v1/chat/completions after 1 retry: the connection was refused. Check that the server is running and that the provider's base URL is right.`,
     );
     expect(logs(a, 'warn')).toEqual(['The model API could not be reached; retrying (retry 1 of 1).']);
   });

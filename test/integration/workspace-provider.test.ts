@@ -123,10 +123,10 @@ describe('provider, model and fields validation', () => {
     return result.problems.filter((p) => p.severity === 'error').map((p) => p.message);
   }
 
-  it('refuses an unknown provider, naming the file, line and the providers it has', async () => {
+  it('refuses an unknown provider, naming the file, line and the providers it and Settings have', async () => {
     const yaml = providerYaml().replace('provider: local', 'provider: remote');
     expect(await problems(yaml)).toEqual([
-      'dspatch.workspace.yml:10 agents.assistant.provider: unknown provider "remote"; providers of this file: local',
+      'dspatch.workspace.yml:10 agents.assistant.provider: unknown provider "remote"; providers of this file: local; providers in Settings → Providers: openai',
     ]);
   });
 

@@ -1,7 +1,16 @@
 // The workspace config as the Visual tab edits it, and its conversion to and from YAML text.
-// Keys the Visual tab does not know (mounts, workspace_dir, per-agent extras…) ride along in
-// `extra`, so switching tabs never drops what the user wrote.
-import { parseDocument, stringify } from 'yaml';
+// Keys the Visual tab does not know (mounts, workspace_dir, providers, per-agent extras…) ride along
+// in `extra`, so switching tabs never drops what the user wrote. Written over the previous text
+// (draftToYaml's `previous`), a visual edit changes only the nodes it touches: comments, quoting
+// and the order of the other keys stay as the user wrote them.
+import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, stringify } from 'yaml';
+import type { Document, Pair, YAMLMap } from 'yaml';
+
+/** One row of an agent's `env:`; rows keep their order and may be half typed (empty name). */
+export interface EnvRow {
+  name: string;
+  value: string;
+}
 
 export interface DraftAgent {
   /** Local id for React keys; not written to YAML. */
@@ -11,7 +20,14 @@ export interface DraftAgent {
   peers: string[];
   /** null: not written, the host's default applies (roots start, sub-agents do not). */
   autoStart: boolean | null;
-  env: Record<string, string>;
+  /** A provider of the file's `providers:` or of Settings; null: the default (OpenAI). */
+  provider: string | null;
+  /** null: the template's (or the agent code's) default model. */
+  model: string | null;
+  /** Overrides of the template's fields (system_prompt, authority…); absent names keep the template's value. */
+  fields: Record<string, string>;
+  /** Rows with an empty name are kept here but not written. */
+  env: EnvRow[];
   subAgents: DraftAgent[];
   extra: Record<string, unknown>;
 }
@@ -44,11 +60,16 @@ export function emptyDraft(name = ''): DraftWorkspace {
 
 // ── to YAML ──────────────────────────────────────────────────────────────────────────────────
 
+/** The keys in the order the host's serializer writes them; extras follow. */
 function agentToObject(agent: DraftAgent): Record<string, unknown> {
   const out: Record<string, unknown> = { template: agent.template };
-  if (Object.keys(agent.env).length) out.env = { ...agent.env };
-  if (agent.peers.length) out.peers = [...agent.peers];
   if (agent.autoStart !== null) out.auto_start = agent.autoStart;
+  if (agent.provider) out.provider = agent.provider;
+  if (agent.model) out.model = agent.model;
+  if (Object.keys(agent.fields).length) out.fields = { ...agent.fields };
+  const env = envRecord(agent.env);
+  if (Object.keys(env).length) out.env = env;
+  if (agent.peers.length) out.peers = [...agent.peers];
   if (agent.subAgents.length) out.sub_agents = agentsToObject(agent.subAgents);
   return { ...out, ...agent.extra };
 }
@@ -59,12 +80,113 @@ function agentsToObject(agents: DraftAgent[]): Record<string, unknown> {
   return out;
 }
 
-export function draftToYaml(draft: DraftWorkspace): string {
+/** Env rows as a map: rows without a name are left out, a repeated name keeps its last value. */
+export function envRecord(rows: EnvRow[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const row of rows) if (row.name.trim()) out[row.name.trim()] = row.value;
+  return out;
+}
+
+function draftToObject(draft: DraftWorkspace): Record<string, unknown> {
   const doc: Record<string, unknown> = { name: draft.name };
   if (Object.keys(draft.env).length) doc.env = { ...draft.env };
   doc.agents = agentsToObject(draft.agents);
-  Object.assign(doc, draft.extra);
-  return stringify(doc, { lineWidth: 0 });
+  // Extras keep their place when they come before `agents` in the user's file (see syncMap).
+  return { ...doc, ...draft.extra };
+}
+
+/**
+ * The draft as YAML. With `previous` (the text the draft was read from or last written to), the
+ * draft is written over that text's document so that what the draft does not change stays as it
+ * was, comments included; without it, or when it does not parse as a map, the YAML is fresh.
+ */
+export function draftToYaml(draft: DraftWorkspace, previous?: string): string {
+  const value = draftToObject(draft);
+  if (previous !== undefined) {
+    const doc = parseDocument(previous);
+    if (!doc.errors.length && isMap(doc.contents)) {
+      // Unchanged, the text is returned as is: the yaml library moves some comments when it prints.
+      return syncMap(doc, doc.contents, value) ? doc.toString({ lineWidth: 0 }) : previous;
+    }
+  }
+  return stringify(value, { lineWidth: 0 });
+}
+
+function pairKey(pair: Pair): string | null {
+  const key: unknown = pair.key;
+  if (isScalar(key)) return key.value === null || key.value === undefined ? null : String(key.value);
+  return typeof key === 'string' || typeof key === 'number' ? String(key) : null;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((key) => key in b && deepEqual(a[key], b[key]));
+  }
+  return false;
+}
+
+/**
+ * Makes `map` hold `value`: keys missing from `value` go, new keys are inserted before the first
+ * existing key that `value` lists after them, changed values are replaced (nested maps in place).
+ */
+function syncMap(doc: Document, map: YAMLMap, value: Record<string, unknown>): boolean {
+  const before = map.items.length;
+  map.items = map.items.filter((pair) => {
+    const key = isPair(pair) ? pairKey(pair) : null;
+    return key !== null && Object.prototype.hasOwnProperty.call(value, key);
+  });
+  let changed = map.items.length !== before;
+  const keys = Object.keys(value);
+  keys.forEach((key, index) => {
+    const next = value[key];
+    const pair = map.items.find((item) => pairKey(item) === key);
+    if (pair) {
+      const synced = syncNode(doc, pair.value, next);
+      if (synced.changed) {
+        pair.value = synced.node;
+        changed = true;
+      }
+      return;
+    }
+    const later = new Set(keys.slice(index + 1));
+    const at = map.items.findIndex((item) => later.has(pairKey(item) ?? ''));
+    const created = doc.createPair(key, next);
+    if (at === -1) map.items.push(created);
+    else map.items.splice(at, 0, created);
+    changed = true;
+  });
+  return changed;
+}
+
+function syncNode(doc: Document, node: unknown, next: unknown): { node: unknown; changed: boolean } {
+  const kept = { node, changed: false };
+  // An empty flow map (`agents: {}`) that gets entries becomes a block map, like fresh YAML.
+  if (isRecord(next) && isMap(node) && !(node.flow && node.items.length === 0))
+    return { node, changed: syncMap(doc, node, next) };
+  if (isScalar(node)) {
+    const current = node.value;
+    // Env values and fields are read as text: `PORT: 8080` is the string '8080' and stays unquoted.
+    const same =
+      current === next ||
+      (typeof next === 'string' &&
+        (typeof current === 'number' || typeof current === 'boolean') &&
+        String(current) === next);
+    if (same) return kept;
+  } else if (isNode(node) && deepEqual(node.toJS(doc), next)) {
+    return kept;
+  }
+  const created = doc.createNode(next);
+  // A list written inline (`peers: [a, b]`) stays inline.
+  if (isSeq(node) && node.flow && isSeq(created)) created.flow = true;
+  if (isNode(node)) {
+    // A changed value keeps the comments around it.
+    if (node.comment) created.comment = node.comment;
+    if (node.commentBefore) created.commentBefore = node.commentBefore;
+  }
+  return { node: created, changed: true };
 }
 
 // ── from YAML ────────────────────────────────────────────────────────────────────────────────
@@ -82,6 +204,13 @@ function stringMap(value: unknown, where: string): Record<string, string> {
   return out;
 }
 
+/** A scalar as text; null when absent or empty. */
+function scalarText(value: unknown, where: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value === 'object') throw new DraftParseError(`${where} must be a single value`, null);
+  return String(value as string | number | boolean);
+}
+
 function agentsFrom(value: unknown, where: string, depth: number): DraftAgent[] {
   if (value === undefined || value === null) return [];
   if (!isRecord(value)) throw new DraftParseError(`${where} must be a map of agent keys`, null);
@@ -89,7 +218,17 @@ function agentsFrom(value: unknown, where: string, depth: number): DraftAgent[] 
   return Object.entries(value).map(([key, raw]) => {
     const path = `${where}.${key}`;
     if (!isRecord(raw)) throw new DraftParseError(`${path} must be a map with at least "template"`, null);
-    const { template, env, peers, auto_start: autoStart, sub_agents: subAgents, ...extra } = raw;
+    const {
+      template,
+      env,
+      peers,
+      auto_start: autoStart,
+      provider,
+      model,
+      fields,
+      sub_agents: subAgents,
+      ...extra
+    } = raw;
     if (peers !== undefined && peers !== null && !Array.isArray(peers)) {
       throw new DraftParseError(`${path}.peers must be a list of agent keys`, null);
     }
@@ -104,7 +243,10 @@ function agentsFrom(value: unknown, where: string, depth: number): DraftAgent[] 
             : String(template),
       peers: Array.isArray(peers) ? peers.map(String) : [],
       autoStart: typeof autoStart === 'boolean' ? autoStart : null,
-      env: stringMap(env, `${path}.env`),
+      provider: scalarText(provider, `${path}.provider`),
+      model: scalarText(model, `${path}.model`),
+      fields: stringMap(fields, `${path}.fields`),
+      env: Object.entries(stringMap(env, `${path}.env`)).map(([name, value]) => ({ name, value })),
       subAgents: agentsFrom(subAgents, `${path}.sub_agents`, depth + 1),
       extra,
     };
@@ -197,10 +339,19 @@ export function newAgent(agents: DraftAgent[], template: string): DraftAgent {
     template,
     peers: [],
     autoStart: null,
-    env: {},
+    provider: null,
+    model: null,
+    fields: {},
+    env: [],
     subAgents: [],
     extra: {},
   };
+}
+
+/** The names under the file's own `providers:`, in file order. */
+export function fileProviderNames(draft: DraftWorkspace): string[] {
+  const providers = draft.extra.providers;
+  return isRecord(providers) ? Object.keys(providers) : [];
 }
 
 /** Renames an agent and every peer reference to it. */

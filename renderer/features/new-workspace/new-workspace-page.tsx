@@ -1,30 +1,20 @@
 // Creating a workspace in three steps: folder and name, agents (Visual or YAML, validated live
 // on the host), and the secrets the chosen templates require. Secret values live only in this
 // component's state and are sent once, with the create call.
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useAppInfo, useServices } from '../../app-context';
 import { errorMessage, isHostCallError } from '../../api/host-call-error';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorBanner } from '../../components/error-banner';
 import { useHostQuery } from '../../components/use-host-query';
-import { YamlEditor } from '../../components/yaml-editor';
-import type { YamlEditorHandle } from '../../components/yaml-editor';
 import { navigate, paths } from '../shell/router';
-import {
-  DraftParseError,
-  draftToYaml,
-  emptyDraft,
-  setYamlValue,
-  yamlEnvValue,
-  yamlToDraft,
-} from './draft-model';
-import type { DraftWorkspace } from './draft-model';
+import { draftToYaml, emptyDraft, setYamlValue, yamlEnvValue, yamlToDraft } from './draft-model';
 import { BrowseButton } from '../../components/browse-button';
+import { ConfigEditor } from './config-editor';
+import type { ConfigTab } from './config-editor';
 import { SecretsStep } from './secrets-step';
 import type { RequiredSecret } from './secrets-step';
 import { hasErrors, useValidation } from './use-validation';
-import { ValidationList } from './validation-list';
-import { VisualEditor } from './visual-editor';
 
 type Step = 1 | 2 | 3;
 const STEPS: { step: Step; label: string }[] = [
@@ -57,16 +47,13 @@ export function NewWorkspacePage() {
 
   const [step, setStep] = useState<Step>(1);
   const [dir, setDir] = useState('');
-  const [tab, setTab] = useState<'visual' | 'yaml'>('visual');
-  const [draft, setDraft] = useState<DraftWorkspace>(() => emptyDraft());
+  const [tab, setTab] = useState<ConfigTab>('visual');
   const [yamlText, setYamlText] = useState(() => draftToYaml(emptyDraft()));
-  const [tabError, setTabError] = useState<string | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
   const [apiKeyChoice, setApiKeyChoice] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [createError, setCreateError] = useState<string | null>(null);
   const [confirmOverwrite, setConfirmOverwrite] = useState(false);
-  const editor = useRef<YamlEditorHandle>(null);
   // The folder is checked by the host as it is typed; its problem shows only once the user left the
   // field or pressed Next, not while the first characters are typed.
   const [dirTouched, setDirTouched] = useState(false);
@@ -96,10 +83,7 @@ export function NewWorkspacePage() {
 
   const check = useValidation(yamlText, step >= 2);
   const upToDate = check.validatedYaml === yamlText && !check.pending && !check.error;
-  const name = useMemo(
-    () => (tab === 'visual' ? draft.name : yamlName(yamlText)),
-    [tab, draft.name, yamlText],
-  );
+  const name = useMemo(() => yamlName(yamlText), [yamlText]);
 
   const required: RequiredSecret[] = useMemo(
     () =>
@@ -115,39 +99,14 @@ export function NewWorkspacePage() {
   const problemsBlock = !upToDate || hasErrors(check.validation);
   const canCreate = !!dir.trim() && !!name.trim() && !problemsBlock && missingSecrets.length === 0 && !busy;
 
-  function updateDraft(next: DraftWorkspace) {
-    setDraft(next);
-    setYamlText(draftToYaml(next));
-  }
-
   function setName(next: string) {
-    if (tab === 'visual') updateDraft({ ...draft, name: next });
-    else setYamlText(setYamlValue(yamlText, ['name'], next));
+    setYamlText(setYamlValue(yamlText, ['name'], next));
   }
 
   function setDirectory(next: string) {
     // Suggest the folder's name until the user types a name of their own.
     if (!name || name === baseName(dir)) setName(baseName(next));
     setDir(next);
-  }
-
-  function switchTab(next: 'visual' | 'yaml') {
-    if (next === tab) return;
-    if (next === 'yaml') {
-      setTabError(null);
-      setTab('yaml');
-      return;
-    }
-    try {
-      setDraft(yamlToDraft(yamlText));
-      setTabError(null);
-      setTab('visual');
-    } catch (error) {
-      const line = error instanceof DraftParseError && error.line ? ` (line ${error.line})` : '';
-      setTabError(
-        `Fix the YAML before switching to Visual: ${error instanceof Error ? error.message : String(error)}${line}`,
-      );
-    }
   }
 
   async function create(overwrite: boolean) {
@@ -284,52 +243,16 @@ export function NewWorkspacePage() {
 
       {step === 2 ? (
         <section className="panel step-panel">
-          <div className="tabs" role="tablist">
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'visual'}
-              className={`tab${tab === 'visual' ? ' active' : ''}`}
-              onClick={() => switchTab('visual')}
-              data-testid="tab-visual"
-            >
-              Visual
-            </button>
-            <button
-              type="button"
-              role="tab"
-              aria-selected={tab === 'yaml'}
-              className={`tab${tab === 'yaml' ? ' active' : ''}`}
-              onClick={() => switchTab('yaml')}
-              data-testid="tab-yaml"
-            >
-              YAML
-            </button>
-          </div>
-          {tabError ? <ErrorBanner message={tabError} onDismiss={() => setTabError(null)} /> : null}
-          {templates.error ? (
-            <ErrorBanner message={`Templates could not be loaded: ${templates.error}`} />
-          ) : null}
-          {tab === 'visual' ? (
-            <VisualEditor draft={draft} templates={templates.data} onChange={updateDraft} />
-          ) : (
-            <YamlEditor
-              ref={editor}
-              value={yamlText}
-              onChange={setYamlText}
-              label="Workspace YAML"
-              testId="yaml-editor"
-              rows={20}
-            />
-          )}
-          <ValidationList
-            validation={check.validation}
-            pending={check.pending}
-            error={check.error}
-            onLine={(line) => {
-              if (tab !== 'yaml') switchTab('yaml');
-              requestAnimationFrame(() => editor.current?.goToLine(line));
-            }}
+          <ConfigEditor
+            yaml={yamlText}
+            onChange={setYamlText}
+            tab={tab}
+            onTab={setTab}
+            check={check}
+            templates={templates.data}
+            templatesError={templates.error}
+            yamlLabel="Workspace YAML"
+            yamlTestId="yaml-editor"
           />
         </section>
       ) : null}

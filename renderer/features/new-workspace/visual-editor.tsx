@@ -1,22 +1,27 @@
 // The Visual tab: the agent tree as cards. Each agent picks a template, may get sub-agents, peers
-// (other agents it may talk to) and auto_start.
+// (other agents it may talk to) and auto_start, and says how it runs: provider, model, the
+// template's fields and its env (agent-settings.tsx).
 import { useState } from 'react';
 import type { TemplateSummary } from '../../../electron/api/types';
 import { EmptyState } from '../../components/empty-state';
-import { allAgents, newAgent, removeAgent, renameAgent, updateAgent } from './draft-model';
+import { AgentSettings } from './agent-settings';
+import { allAgents, fileProviderNames, newAgent, removeAgent, renameAgent, updateAgent } from './draft-model';
 import type { DraftAgent, DraftWorkspace } from './draft-model';
+import type { ProviderCatalog } from './use-providers';
 
 interface VisualEditorProps {
   draft: DraftWorkspace;
   templates: TemplateSummary[] | null;
+  catalog: ProviderCatalog;
   onChange: (draft: DraftWorkspace) => void;
 }
 
-export function VisualEditor({ draft, templates, onChange }: VisualEditorProps) {
+export function VisualEditor({ draft, templates, catalog, onChange }: VisualEditorProps) {
   const usable = (templates ?? []).filter((template) => !template.error);
   const [choice, setChoice] = useState('');
   const selected = choice || usable[0]?.name || '';
   const setAgents = (agents: DraftAgent[]) => onChange({ ...draft, agents });
+  const fileProviders = fileProviderNames(draft);
 
   return (
     <div className="visual-editor" data-testid="visual-editor">
@@ -66,6 +71,8 @@ export function VisualEditor({ draft, templates, onChange }: VisualEditorProps) 
               depth={0}
               draft={draft}
               templates={usable}
+              fileProviders={fileProviders}
+              catalog={catalog}
               setAgents={setAgents}
             />
           ))}
@@ -76,7 +83,7 @@ export function VisualEditor({ draft, templates, onChange }: VisualEditorProps) 
           This config also has{' '}
           {[Object.keys(draft.env).length ? 'environment variables' : '', ...Object.keys(draft.extra)]
             .filter(Boolean)
-            .join(', ')}
+            .join(', ')}{' '}
           — edit those in the YAML tab.
         </p>
       ) : null}
@@ -89,10 +96,12 @@ interface AgentCardProps {
   depth: number;
   draft: DraftWorkspace;
   templates: TemplateSummary[];
+  fileProviders: string[];
+  catalog: ProviderCatalog;
   setAgents: (agents: DraftAgent[]) => void;
 }
 
-function AgentCard({ agent, depth, draft, templates, setAgents }: AgentCardProps) {
+function AgentCard({ agent, depth, draft, templates, fileProviders, catalog, setAgents }: AgentCardProps) {
   const [subChoice, setSubChoice] = useState('');
   const update = (change: Partial<DraftAgent>) =>
     setAgents(updateAgent(draft.agents, agent.uid, (a) => ({ ...a, ...change })));
@@ -130,6 +139,7 @@ function AgentCard({ agent, depth, draft, templates, setAgents }: AgentCardProps
             className="input"
             value={agent.template}
             onChange={(event) => update({ template: event.target.value })}
+            aria-label={`Template for ${agent.key || 'agent'}`}
           >
             {!known ? (
               <option value={agent.template}>
@@ -162,6 +172,14 @@ function AgentCard({ agent, depth, draft, templates, setAgents }: AgentCardProps
           Remove
         </button>
       </div>
+
+      <AgentSettings
+        agent={agent}
+        template={templates.find((template) => template.name === agent.template)}
+        fileProviders={fileProviders}
+        catalog={catalog}
+        update={update}
+      />
 
       {others.length > 0 ? (
         <fieldset className="peers">
@@ -197,6 +215,8 @@ function AgentCard({ agent, depth, draft, templates, setAgents }: AgentCardProps
               depth={depth + 1}
               draft={draft}
               templates={templates}
+              fileProviders={fileProviders}
+              catalog={catalog}
               setAgents={setAgents}
             />
           ))}

@@ -1,7 +1,7 @@
 // Settings → Acontext API: where agents outside the app reach the API (/api/v1) and the key they
 // send, shown only on demand. The desktop app serves it on a listener of its own, turned on and
 // given a port here; in browser mode `dspatch serve` serves it with the app, so there is nothing to set.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AcontextApiStatus } from '../../../electron/api/types';
 import { useClient } from '../../app-context';
@@ -12,6 +12,7 @@ import { useHostAction } from '../../components/use-host-action';
 import { useHostQuery } from '../../components/use-host-query';
 import { paths } from '../shell/router';
 import './acontext-section.css';
+import { useSectionHeading } from './use-section-heading';
 
 const HIDDEN_KEY = 'sk-ac-' + '•'.repeat(24);
 
@@ -41,16 +42,10 @@ export function AcontextSection({ focused }: { focused: boolean }) {
   const client = useClient();
   const id = useId();
   const status = useHostQuery(() => client.call('acontext.settings', {}), 'acontext.settings');
-  const heading = useRef<HTMLHeadingElement>(null);
+  const heading = useSectionHeading(focused);
   const [apiKey, setApiKey] = useState<string | null>(null);
   const [shown, setShown] = useState(false);
   const keyAction = useHostAction();
-
-  useEffect(() => {
-    if (!focused) return;
-    heading.current?.scrollIntoView({ block: 'start' });
-    heading.current?.focus();
-  }, [focused]);
 
   /** The key, fetched the first time it is revealed or copied. */
   async function loadKey(): Promise<string> {

@@ -1,6 +1,6 @@
 // Settings → Budgets: monthly limits in USD, one global and one per workspace, with this month's
 // spending against each (live). The month is the calendar month in UTC, and the text says so.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useStore } from 'zustand';
 import type { BudgetStatus } from '../../../electron/api/types';
@@ -10,6 +10,7 @@ import { ErrorBanner } from '../../components/error-banner';
 import { useHostAction } from '../../components/use-host-action';
 import { budgetLabel, formatUsd, monthLabel, useBudgetStatuses } from '../shell/budget-banner';
 import { paths } from '../shell/router';
+import { useSectionHeading } from './use-section-heading';
 
 /** The select's value for the global budget; workspace ids are never empty. */
 const GLOBAL = '';
@@ -48,14 +49,8 @@ export function BudgetsSection({ focused }: { focused: boolean }) {
   const [saved, setSaved] = useState<BudgetStatus | null>(null);
   const [removing, setRemoving] = useState<BudgetStatus | null>(null);
   const { busy, error, setError, run } = useHostAction();
-  const heading = useRef<HTMLHeadingElement>(null);
+  const heading = useSectionHeading(focused);
   const amountInput = useRef<HTMLInputElement>(null);
-
-  useEffect(() => {
-    if (!focused) return;
-    heading.current?.scrollIntoView({ block: 'start' });
-    heading.current?.focus();
-  }, [focused]);
 
   const problem = amountProblem(amount);
   const unpriced = [...new Set((statuses ?? []).flatMap((status) => status.unpricedModels))];

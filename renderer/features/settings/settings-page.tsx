@@ -6,6 +6,7 @@ import { ApiKeysSection } from './api-keys-section';
 import { AppInfoSection } from './app-info-section';
 import { BudgetsSection } from './budgets-section';
 import { PricesSection } from './prices-section';
+import { ProvidersSection } from './providers-section';
 import { TasksSection } from './tasks-section';
 import { TemplatesSection } from './templates-section';
 
@@ -23,12 +24,13 @@ export function SettingsPage({ section, model }: { section: string | null; model
         <div>
           <h1>Settings</h1>
           <p className="page-subtitle">
-            Saved API keys, task extraction, the Acontext API for your own agents, model prices, monthly budgets, agent templates, theme and
+            Saved API keys, model providers, task extraction, the Acontext API for your own agents, model prices, monthly budgets, agent templates, theme and
             notifications, and where dspatch keeps its data.
           </p>
         </div>
       </header>
       <ApiKeysSection keys={apiKeys} />
+      <ProvidersSection apiKeys={apiKeys} focused={section === 'providers'} />
       <TasksSection apiKeys={apiKeys} focused={section === 'tasks'} />
       <AcontextSection focused={section === 'acontext'} />
       <PricesSection focused={section === 'prices'} prefillModel={model} />

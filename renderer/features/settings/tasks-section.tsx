@@ -1,12 +1,13 @@
 // Settings → Tasks: the task extractor's switch, model, endpoint, API key and buffer. Settings the
 // host's environment overrides (DSPATCH_TASKS_*) are shown read-only with the variable's name.
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import type { ApiKeySummary, TaskExtractionStatus, TaskSettings } from '../../../electron/api/types';
 import { useClient } from '../../app-context';
 import { ErrorBanner } from '../../components/error-banner';
 import { useHostAction } from '../../components/use-host-action';
 import { useHostQuery, type HostQuery } from '../../components/use-host-query';
+import { useSectionHeading } from './use-section-heading';
 
 const ENV_NAMES: Partial<Record<keyof TaskSettings, string>> = {
   model: 'DSPATCH_TASKS_MODEL',
@@ -85,13 +86,7 @@ export function TasksSection({ apiKeys, focused }: TasksSectionProps) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [saved, setSaved] = useState(false);
   const { busy, error, setError, run } = useHostAction();
-  const heading = useRef<HTMLHeadingElement>(null);
-
-  useEffect(() => {
-    if (!focused) return;
-    heading.current?.scrollIntoView({ block: 'start' });
-    heading.current?.focus();
-  }, [focused]);
+  const heading = useSectionHeading(focused);
 
   const current: TaskExtractionStatus | null = status.data;
   const form = draft ?? (current ? toDraft(current.settings) : null);

@@ -1,23 +1,30 @@
-// The workspace's dspatch.workspace.yml: shown read-only, editable on demand with live validation.
+// The workspace's dspatch.workspace.yml: shown read-only; Edit opens the same Visual and YAML editor
+// as the new-workspace wizard (agents, providers, models, fields, env), with live validation.
 // Saving writes the file through the host (`workspaces.update`).
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { WorkspaceDetail } from '../../../electron/api/types';
 import { useServices } from '../../app-context';
 import { errorMessage } from '../../api/host-call-error';
 import { EmptyState } from '../../components/empty-state';
 import { ErrorBanner } from '../../components/error-banner';
+import { useHostQuery } from '../../components/use-host-query';
 import { YamlEditor } from '../../components/yaml-editor';
-import type { YamlEditorHandle } from '../../components/yaml-editor';
+import { ConfigEditor } from '../new-workspace/config-editor';
+import type { ConfigTab } from '../new-workspace/config-editor';
 import { hasErrors, useValidation } from '../new-workspace/use-validation';
-import { ValidationList } from '../new-workspace/validation-list';
+import './config-view.css';
 
 export function ConfigView({ workspace }: { workspace: WorkspaceDetail }) {
   const { client, workspaces } = useServices();
   const [draft, setDraft] = useState<string | null>(null);
+  const [tab, setTab] = useState<ConfigTab>('visual');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const editor = useRef<YamlEditorHandle>(null);
   const editing = draft !== null;
+  const templates = useHostQuery(
+    () => (editing ? client.call('templates.list', {}) : Promise.resolve(null)),
+    editing ? 'templates' : 'idle',
+  );
   const check = useValidation(draft ?? '', editing);
   const upToDate = check.validatedYaml === draft && !check.pending;
 
@@ -43,10 +50,9 @@ export function ConfigView({ workspace }: { workspace: WorkspaceDetail }) {
 
   return (
     <section className="panel config-view" data-testid="config-view">
-      <div className="panel-header">
+      <div className="panel-header config-view-header">
         <h2>Config</h2>
-        <span className="mono muted small">{workspace.dir}/dspatch.workspace.yml</span>
-        <span className="spacer" />
+        <span className="mono muted small config-view-path">{workspace.dir}/dspatch.workspace.yml</span>
         {editing ? (
           <>
             <button type="button" className="btn btn-ghost" onClick={() => setDraft(null)} disabled={busy}>
@@ -66,7 +72,10 @@ export function ConfigView({ workspace }: { workspace: WorkspaceDetail }) {
           <button
             type="button"
             className="btn"
-            onClick={() => setDraft(workspace.yaml ?? '')}
+            onClick={() => {
+              setTab('visual');
+              setDraft(workspace.yaml ?? '');
+            }}
             data-testid="config-edit"
           >
             Edit
@@ -82,25 +91,29 @@ export function ConfigView({ workspace }: { workspace: WorkspaceDetail }) {
           {workspace.configError ?? 'dspatch.workspace.yml is missing from the workspace folder.'}
         </EmptyState>
       ) : (
-        <>
-          <YamlEditor
-            ref={editor}
-            value={draft ?? workspace.yaml}
+        editing ? (
+          <ConfigEditor
+            yaml={draft}
             onChange={setDraft}
-            readOnly={!editing}
+            tab={tab}
+            onTab={setTab}
+            check={check}
+            templates={templates.data}
+            templatesError={templates.error}
+            yamlLabel="dspatch.workspace.yml"
+            yamlTestId="config-yaml"
+            rows={24}
+          />
+        ) : (
+          <YamlEditor
+            value={workspace.yaml}
+            onChange={() => undefined}
+            readOnly
             label="dspatch.workspace.yml"
             testId="config-yaml"
             rows={24}
           />
-          {editing ? (
-            <ValidationList
-              validation={check.validation}
-              pending={check.pending}
-              error={check.error}
-              onLine={(line) => editor.current?.goToLine(line)}
-            />
-          ) : null}
-        </>
+        )
       )}
     </section>
   );
