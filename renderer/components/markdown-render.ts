@@ -4,7 +4,13 @@
 // only http(s)/mailto/#fragment targets (others stay text), images only data:image URLs (others
 // become "[image: alt]", so nothing remote is ever loaded). Finished code blocks are highlighted
 // by highlight.js (its common languages); every code block gets a language label and Copy button.
+// Math (`$x^2$`, `$$…$$`, ```math fences) is typeset by KaTeX through @vscode/markdown-it-katex:
+// KaTeX is synchronous and fast enough to run while a reply streams, and its output is HTML plus
+// MathML, which screen readers read. `trust: false` keeps \href, \includegraphics and the like out.
+import katexPluginModule from '@vscode/markdown-it-katex';
 import hljs from 'highlight.js/lib/common';
+import katex from 'katex';
+import type { KatexOptions } from 'katex';
 import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
 import { COPY_ICON } from './copy-icons';
@@ -77,8 +83,24 @@ function codeFrame(code: string, language: string, highlight: boolean): string {
   );
 }
 
+// The plugin is CommonJS with `exports.default`: Node's interop hands over the function, Vite's
+// production build the exports object.
+const markdownItKatex = ((katexPluginModule as unknown as { default?: typeof katexPluginModule }).default ??
+  katexPluginModule) as typeof katexPluginModule;
+
+/** KaTeX's limits: a hostile formula cannot blow up the layout or loop through macro expansion. */
+const KATEX_OPTIONS: KatexOptions = {
+  throwOnError: false,
+  trust: false,
+  maxSize: 20,
+  maxExpand: 200,
+  output: 'htmlAndMathml',
+  strict: 'ignore',
+};
+
 function createRenderer(highlight: boolean): MarkdownIt {
   const md = new MarkdownIt({ html: false, linkify: true });
+  md.use(markdownItKatex, KATEX_OPTIONS as Parameters<typeof markdownItKatex>[1]);
   // Let data:image through the parser; link_open and image decide what is shown.
   md.validateLink = (url) => isSafeHref(url) || isSafeImage(url);
   md.core.ruler.push('dspatch_safety', (state) => {
@@ -104,6 +126,9 @@ function createRenderer(highlight: boolean): MarkdownIt {
   };
   rules.fence = (tokens, idx) => {
     const token = tokens[idx];
+    if (token.info.trim() === 'math') {
+      return `<p class="katex-block">${katex.renderToString(token.content, { ...KATEX_OPTIONS, displayMode: true })}</p>\n`;
+    }
     return codeFrame(token.content, token.info.trim().split(/\s+/)[0] ?? '', highlight);
   };
   rules.code_block = (tokens, idx) => codeFrame(tokens[idx].content, '', false);

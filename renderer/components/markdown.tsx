@@ -9,6 +9,7 @@ import { copyText } from './copy-button';
 import { COPIED_ICON, COPY_ICON } from './copy-icons';
 import { LruCache } from './lru-cache';
 import { markdownToHtml } from './markdown-render';
+import 'katex/dist/katex.min.css';
 
 /** Highlighted HTML of finished markdown by text: about a thousand blocks or messages, a few MB at most. */
 const highlightedCache = new LruCache<string, string>(1000);
@@ -36,7 +37,7 @@ function whenIdle(work: () => void): () => void {
 // while the app is idle after it starts, not in the first conversation the user opens.
 whenIdle(() =>
   markdownToHtml(
-    'Warm *up*: `x`, https://example.com\n\n- [x] a\n\n| a |\n| - |\n| 1 |\n\n```ts\nconst a = 1;\n```',
+    'Warm *up*: `x`, $x^2$, https://example.com\n\n- [x] a\n\n| a |\n| - |\n| 1 |\n\n```ts\nconst a = 1;\n```',
     true,
   ),
 );

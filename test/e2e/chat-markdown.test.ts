@@ -1,6 +1,6 @@
 // Rich replies: the echo agent streams back the markdown typed here, and the reply renders GitHub-
 // flavoured markdown (a table, a task list, strikethrough, autolinks), a highlighted code block with
-// its language and a Copy button, data: images only, and no javascript: links.
+// its language and a Copy button, math, data: images only, and no javascript: links.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, startApp, workspaceDir, type RunningApp } from './app-harness';
@@ -27,6 +27,12 @@ const REPLY = [
   `Inline ![red dot](${DOT}) and a remote ![tracker](http://127.0.0.1:9/pixel.png) image.`,
   '',
   'See https://example.com/docs or [click me](javascript:alert(1)).',
+  '',
+  'Euler: $e^{i\\pi} + 1 = 0$, for $5 or $10.',
+  '',
+  '$$',
+  '\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}',
+  '$$',
 ].join('\n');
 
 let app: RunningApp;
@@ -106,6 +112,12 @@ describe('markdown in the chat', () => {
     expect(await reply.getByRole('link', { name: 'click me' }).count()).toBe(0);
     expect(await reply.getByText('click me').count()).toBe(1);
     expect(await reply.locator('[href^="javascript"]').count()).toBe(0);
+
+    // Math: typeset, with MathML that assistive technology reads; prices stay text.
+    const formulas = reply.getByRole('math');
+    expect(await formulas.count()).toBe(2);
+    expect(await reply.locator('.katex-block').count()).toBe(1);
+    expect(await reply.innerText()).toContain('for $5 or $10.');
 
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });

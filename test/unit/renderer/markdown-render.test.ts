@@ -52,3 +52,30 @@ describe('markdownToHtml', () => {
     );
   });
 });
+
+describe('markdownToHtml: math', () => {
+  it('typesets inline, display and fenced math as HTML with MathML for screen readers', () => {
+    const inline = markdownToHtml('Energy is $E = mc^2$.', false);
+    expect(inline).toContain('<span class="katex">');
+    expect(inline).toContain('<math');
+    expect(inline).toContain('<annotation encoding="application/x-tex">E = mc^2</annotation>');
+    expect(markdownToHtml('$$\n\\sum_{i=1}^n i\n$$', true)).toContain('<p class="katex-block">');
+    expect(markdownToHtml('```math\n\\frac{a}{b}\n```', true)).toContain('<p class="katex-block">');
+  });
+
+  it('leaves prices as text: "$5 and $10" is not a formula', () => {
+    const html = markdownToHtml('It costs $5 and $10 later.', true);
+    expect(html).not.toContain('katex');
+    expect(html).toContain('It costs $5 and $10 later.');
+  });
+
+  it('gives a hostile formula no link, no raw HTML and no exception', () => {
+    const link = markdownToHtml('$\\href{javascript:alert(1)}{x}$', true);
+    // The source stays readable as the MathML annotation (text); nothing becomes a link.
+    expect(link).not.toContain('href=');
+    expect(link).not.toContain('<a ');
+    const html = markdownToHtml('$\\text{<img src=x onerror=alert(1)>}$', true);
+    expect(html).not.toContain('<img');
+    expect(() => markdownToHtml('$\\frac{1}{$ and $$\\def\\x{\\x\\x}\\x$$', true)).not.toThrow();
+  });
+});
