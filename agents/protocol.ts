@@ -29,6 +29,8 @@ export const PROTOCOL_LIMITS = {
   path: 4_096,
   /** A log line, or the error of a failed turn or wait. */
   log: 32_000,
+  /** The longest an inquiry may wait before it expires (a year). */
+  inquiryTimeoutHours: 24 * 366,
   /** Token counts of one usage report. */
   tokens: 1e12,
 } as const;
@@ -76,6 +78,10 @@ const text = z.string().max(PROTOCOL_LIMITS.text);
 const logText = z.string().max(PROTOCOL_LIMITS.log);
 const tokens = z.number().int().nonnegative().max(PROTOCOL_LIMITS.tokens);
 
+export const INQUIRY_PRIORITIES = ['normal', 'high', 'urgent'] as const;
+export const inquiryPrioritySchema = z.enum(INQUIRY_PRIORITIES);
+export type InquiryPriority = z.infer<typeof inquiryPrioritySchema>;
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export const logLevelSchema = z.enum(LOG_LEVELS);
 export type LogLevel = z.infer<typeof logLevelSchema>;
@@ -112,6 +118,35 @@ const instanceReset = z.object({
   instanceId: id,
   history: z.array(chatMessageSchema),
 });
+/** An inquiry of a subordinate agent handed to its supervisor (see electron/host/inquiry-router.ts). */
+export const forwardedInquirySchema = z.object({
+  inquiryId: id,
+  /** The agent key of the agent that asked. */
+  fromAgent: name,
+  markdown: z.string().max(PROTOCOL_LIMITS.markdown),
+  suggestions: z.array(z.string().max(PROTOCOL_LIMITS.suggestion)).max(4),
+  files: z.array(z.string().max(PROTOCOL_LIMITS.path)).max(PROTOCOL_LIMITS.files),
+});
+export type ForwardedInquiry = z.infer<typeof forwardedInquirySchema>;
+
+/**
+ * What a supervisor reads for a subordinate's inquiry: as its next input when idle (the host), or from
+ * receive_incoming_inquiry after an interrupted wait (the SDK). One text, so both say the same.
+ */
+export function describeForwardedInquiry(inquiry: ForwardedInquiry, replyTool: string, escalateTool: string): string {
+  const suggestions = inquiry.suggestions.map((suggestion, index) => `${index + 1}. ${suggestion}${index === 0 ? ' (recommended)' : ''}`);
+  return [
+    `[INQUIRY FROM SUBORDINATE AGENT '${inquiry.fromAgent}']`,
+    '',
+    inquiry.markdown,
+    '',
+    ...(suggestions.length ? ['Suggestions:', ...suggestions, ''] : []),
+    ...(inquiry.files.length ? ['Files:', ...inquiry.files.map((file) => `- ${file}`), ''] : []),
+    `'${inquiry.fromAgent}' is waiting for your decision. Answer it with \`${replyTool}\` (a suggestion's text or your own ` +
+      `instruction). If you cannot decide it yourself, ask whoever oversees you with \`${escalateTool}\` first, then pass ` +
+      `that answer on with \`${replyTool}\`.`,
+  ].join('\n');
+}
 const input = z.object({
   type: z.literal('input'),
   instanceId: id,
@@ -119,6 +154,8 @@ const input = z.object({
   content: text,
   /** The agent key of the peer that sent this, absent for the user. */
   sender: name.optional(),
+  /** This input is a subordinate's inquiry for this agent to answer with reply_to_inquiry. */
+  inquiry: forwardedInquirySchema.optional(),
 });
 const talkToResponse = z.object({
   type: z.literal('talk_to.response'),
@@ -135,7 +172,26 @@ const inquiryResponse = z.object({
   text: text.optional(),
   suggestionIndex: z.number().int().nonnegative().optional(),
   error: logText.optional(),
+  /** Nobody answered before the inquiry's timeout: `text` says so. */
+  expired: z.boolean().optional(),
+  /** The agent key of the supervisor agent that answered; absent: the user. */
+  answeredBy: name.optional(),
 });
+/** The host's decision on a tool call that needs approval: only the host sends it (the user, or a standing rule). */
+const approvalResponse = z.object({
+  type: z.literal('approval.response'),
+  instanceId: id,
+  approvalId: id,
+  decision: z.enum(['approve', 'reject']),
+  /** For a rejection: what the model is told instead of the tool's result. */
+  message: logText.optional(),
+  /** The approval could not be asked (the tool call is rejected). */
+  error: logText.optional(),
+});
+/** A subordinate's inquiry that interrupts the wait this instance is blocked in (talk_to or its own inquiry). */
+const inquiryForward = z.object({ type: z.literal('inquiry.forward'), instanceId: id, inquiry: forwardedInquirySchema });
+/** The host's verdict on an `inquiry.reply`: absent error, the asking agent got the answer. */
+const inquiryReplyResult = z.object({ type: z.literal('inquiry.reply.result'), instanceId: id, inquiryId: id, error: logText.optional() });
 const signalInterrupt = z.object({ type: z.literal('signal.interrupt'), instanceId: id });
 const signalTerminate = z.object({
   type: z.literal('signal.terminate'),
@@ -149,6 +205,9 @@ export const hostToAgentSchema = z.discriminatedUnion('type', [
   input,
   talkToResponse,
   inquiryResponse,
+  approvalResponse,
+  inquiryForward,
+  inquiryReplyResult,
   signalInterrupt,
   signalTerminate,
 ]);
@@ -177,7 +236,13 @@ export const ACTIVITY_KINDS = [
 export const activityKindSchema = z.enum(ACTIVITY_KINDS);
 export type ActivityKind = z.infer<typeof activityKindSchema>;
 
-const ready = z.object({ type: z.literal('ready'), ...envelope, sdkVersion: name });
+const ready = z.object({
+  type: z.literal('ready'),
+  ...envelope,
+  sdkVersion: name,
+  /** The agent's context takes its subordinates' inquiries (reply_to_inquiry …); absent: it does not. */
+  handlesInquiries: z.boolean().optional(),
+});
 /** Sent by the runtime while a turn runs, so the host can tell a slow turn from a stuck process. */
 const heartbeat = z.object({ type: z.literal('heartbeat'), ...envelope });
 const state = z.object({ type: z.literal('state'), ...envelope, state: instanceStateSchema });
@@ -231,7 +296,32 @@ const inquiryRequest = z.object({
   markdown: z.string().max(PROTOCOL_LIMITS.markdown),
   suggestions: z.array(z.string().max(PROTOCOL_LIMITS.suggestion)).min(2).max(4),
   files: z.array(z.string().max(PROTOCOL_LIMITS.path)).max(PROTOCOL_LIMITS.files),
+  /** `high` and `urgent` notify the user; absent: normal. */
+  priority: inquiryPrioritySchema.optional(),
+  /** After this many hours unanswered the host answers "no answer"; absent: it waits until answered. */
+  timeoutHours: z.number().positive().max(PROTOCOL_LIMITS.inquiryTimeoutHours).optional(),
 });
+/** A tool call that needs approval (`needsApproval`): the run pauses until the host sends `approval.response`. */
+const approvalRequest = z.object({
+  type: z.literal('approval.request'),
+  ...envelope,
+  approvalId: id,
+  /** The model's id of the tool call. */
+  callId: id,
+  tool: name.min(1),
+  /** The tool call's arguments, as the model wrote them (JSON text). */
+  arguments: z.string().max(PROTOCOL_LIMITS.markdown),
+});
+/** A supervisor's answer to a subordinate's inquiry it was given (`reply_to_inquiry`). */
+const inquiryReply = z.object({
+  type: z.literal('inquiry.reply'),
+  ...envelope,
+  inquiryId: id,
+  text,
+  suggestionIndex: z.number().int().nonnegative().optional(),
+});
+/** The instance was not blocked in an interruptible wait when `inquiry.forward` arrived: the host routes it on. */
+const inquiryForwardDeclined = z.object({ type: z.literal('inquiry.forward.declined'), ...envelope, inquiryId: id });
 const turnDone = z.object({
   type: z.literal('turn.done'),
   ...envelope,
@@ -249,6 +339,9 @@ export const agentToHostSchema = z.discriminatedUnion('type', [
   log,
   talkToRequest,
   inquiryRequest,
+  approvalRequest,
+  inquiryReply,
+  inquiryForwardDeclined,
   turnDone,
 ]);
 export type AgentToHost = z.infer<typeof agentToHostSchema>;

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { HostClient, HostEvent, HostRequest } from './api/contract';
 import type { BudgetStatus, InquirySummary, SessionChange, SessionSummary, TimelineEntry, UsageSummaryRow } from './api/types';
+import { answerFromShell, answerWords, ApprovalWordError, terminalQuestion } from './cli-approvals';
 import { TerminalQuestions } from './cli-question';
 import { HostError } from './host/errors';
 import { DAY_MS, dayToMs, sumCosts } from './store/cost';
@@ -41,7 +42,7 @@ Usage:
                                                   are a terminal (or with --ask: one answer a line from stdin);
                                                   otherwise (and with --json) run prints the question and waits
                                                   for dspatch inquiries answer; --no-wait exits with 4 instead
-  dspatch inquiries [list] [--workspace WS] [--session ID] | answer ID TEXT
+  dspatch inquiries [list] [--workspace WS] [--session ID] | answer ID TEXT|approve|reject|always
                                                   The agents' open questions; answer one (TEXT equal to one of
                                                   its suggestions picks that suggestion)
   dspatch workspaces add DIR | list | show WS | remove WS
@@ -373,7 +374,7 @@ async function continuedSession(
   }
   if (session.state === 'waiting_for_inquiry') {
     const asked = (await host.call('inquiries.list', { status: 'pending' })).find((inquiry) => inquiry.sessionId === sessionId);
-    const how = asked ? `dspatch inquiries answer ${asked.id} TEXT` : 'dspatch inquiries';
+    const how = asked ? `dspatch inquiries answer ${asked.id} ${answerWords(asked)}` : 'dspatch inquiries';
     throw new HostError('conflict', `The agent in conversation ${sessionId} is waiting for an answer to its question; answer it first (${how}).`);
   }
   return session;
@@ -409,7 +410,7 @@ async function run(host: HostClient, dir: string, options: RunOptions, ownHost: 
   /** The questions being asked here, to give up when they are answered elsewhere. */
   const asking = new Map<string, AbortController>();
   const seenInquiries = new Set<string>();
-  const answerCommand = (inquiryId: string) => `dspatch inquiries answer ${inquiryId} TEXT${options.dataDirArgument}`;
+  const answerCommand = (inquiry: InquirySummary) => `dspatch inquiries answer ${inquiry.id} ${answerWords(inquiry)}${options.dataDirArgument}`;
   const finished = new Promise<number>((resolveExit, rejectExit) => {
     const done = (outcome: number | Error) => {
       unsubscribe();
@@ -435,14 +436,14 @@ async function run(host: HostClient, dir: string, options: RunOptions, ownHost: 
       const controller = new AbortController();
       asking.set(inquiry.id, controller);
       questions ??= new TerminalQuestions(process.stdin, process.stdout);
-      const answer = await questions.ask(inquiry, controller.signal);
+      const answer = await questions.ask(terminalQuestion(inquiry), controller.signal);
       asking.delete(inquiry.id);
       if (controller.signal.aborted) return;
       if (!answer) {
-        process.stderr.write(`No answer typed. Answer it from another shell: ${answerCommand(inquiry.id)}\n`);
+        process.stderr.write(`No answer typed. Answer it from another shell: ${answerCommand(inquiry)}\n`);
         return;
       }
-      await host.call('inquiries.answer', { inquiryId: inquiry.id, text: answer.text, suggestionIndex: answer.suggestionIndex }).catch((error: unknown) => {
+      await answerFromShell(host, inquiry, answer.text, answer.suggestionIndex).catch((error: unknown) => {
         process.stderr.write(`dspatch: ${error instanceof Error ? error.message : String(error)}\n`);
       });
     };
@@ -466,10 +467,11 @@ async function run(host: HostClient, dir: string, options: RunOptions, ownHost: 
       // With --no-wait, a host of this command's own stops the agent when the command ends, and with it the question.
       const answerLater = options.questions === 'wait' || !ownHost;
       if (!json) {
-        const lines = ['', `The agent asks (inquiry ${inquiry.id}):`, ...inquiry.markdown.split('\n').map((line) => `  ${printable(line)}`)];
-        inquiry.suggestions.forEach((suggestion, index) => lines.push(`  ${index + 1}. ${printable(suggestion)}`));
-        if (options.questions === 'wait') lines.push(`Waiting for the answer. From another shell: ${answerCommand(inquiry.id)}`);
-        else if (answerLater) lines.push(`Not waiting (--no-wait). Answer it with: ${answerCommand(inquiry.id)}`);
+        const question = terminalQuestion(inquiry);
+        const lines = ['', `The agent asks (inquiry ${inquiry.id}):`, ...question.markdown.split('\n').map((line) => `  ${printable(line)}`)];
+        question.suggestions.forEach((suggestion, index) => lines.push(`  ${index + 1}. ${printable(suggestion)}`));
+        if (options.questions === 'wait') lines.push(`Waiting for the answer. From another shell: ${answerCommand(inquiry)}`);
+        else if (answerLater) lines.push(`Not waiting (--no-wait). Answer it with: ${answerCommand(inquiry)}`);
         else {
           lines.push(
             'Not waiting (--no-wait). No dspatch serve or app holds this data folder, so the agent stops with this command and its question is cancelled.',
@@ -537,7 +539,7 @@ async function inquiriesCommand(
   options: { workspace?: string; session?: string },
   json: boolean,
 ): Promise<number> {
-  const usage = 'dspatch inquiries [list] [--workspace WS] [--session ID] [--json] | answer ID TEXT';
+  const usage = 'dspatch inquiries [list] [--workspace WS] [--session ID] [--json] | answer ID TEXT|approve|reject|always';
   if (sub === undefined || sub === 'list') {
     if (args.length) throw new UsageError(usage);
     const workspaceId = options.workspace ? (await findWorkspace(host, options.workspace)).id : undefined;
@@ -548,8 +550,9 @@ async function inquiriesCommand(
     if (pending.length === 0) return print('No open questions.'), EXIT.ok;
     for (const inquiry of pending) {
       print(`${inquiry.id}  ${inquiry.agentKey} (session ${inquiry.sessionId}), ${new Date(inquiry.createdAt).toISOString()}`);
-      for (const line of inquiry.markdown.split('\n')) print(`  ${printable(line)}`);
-      inquiry.suggestions.forEach((suggestion, index) => print(`  ${index + 1}. ${printable(suggestion)}`));
+      const question = terminalQuestion(inquiry);
+      for (const line of question.markdown.split('\n')) print(`  ${printable(line)}`);
+      question.suggestions.forEach((suggestion, index) => print(`  ${index + 1}. ${printable(suggestion)}`));
     }
     return EXIT.ok;
   }
@@ -560,7 +563,12 @@ async function inquiriesCommand(
   const inquiry = (await host.call('inquiries.list', { status: 'all' })).find((candidate) => candidate.id === inquiryId);
   if (!inquiry) throw new UsageError(`No question has the id "${inquiryId}". See dspatch inquiries.`);
   const index = inquiry.suggestions.indexOf(text);
-  await host.call('inquiries.answer', { inquiryId, text, suggestionIndex: index >= 0 ? index : undefined });
+  try {
+    await answerFromShell(host, inquiry, text, index >= 0 ? index : undefined);
+  } catch (error) {
+    if (error instanceof ApprovalWordError) throw new UsageError(error.message);
+    throw error;
+  }
   if (json) return print(JSON.stringify({ ok: true, inquiryId, text })), EXIT.ok;
   print(`Answered ${inquiryId}.`);
   return EXIT.ok;

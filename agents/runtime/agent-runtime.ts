@@ -1,7 +1,7 @@
 // The process side of the protocol: one agent process hosts many instances (conversations). Each
 // instance runs the agent function one turn at a time — idle → generating → (waiting_*) → idle —
 // queues input that arrives while it is busy, and survives both a failed and a stopped turn.
-import { AGENT_ENV, hostToAgentSchema, PROTOCOL_LIMITS, truncateText, type ChatMessage, type HostToAgent, type InstanceState } from '../protocol';
+import { AGENT_ENV, hostToAgentSchema, type ForwardedInquiry, PROTOCOL_LIMITS, truncateText, type ChatMessage, type HostToAgent, type InstanceState } from '../protocol';
 import type { AgentEnvironment, Context, ContextInit } from '../sdk/context';
 import type { HostPort } from './host-port';
 
@@ -24,6 +24,8 @@ interface QueuedInput {
   turnId: string;
   content: string;
   sender?: string;
+  /** A subordinate's inquiry this turn is about (inquiry-desk.ts). */
+  inquiry?: ForwardedInquiry;
 }
 /** A history rewind waits its place in the queue: it applies after the turns before it, never during one. */
 type Queued = QueuedInput | { reset: ChatMessage[] };
@@ -151,6 +153,7 @@ class Instance<C extends Context> {
   async #execute(input: QueuedInput): Promise<void> {
     await this.#waitForStoppedTurn();
     this.ctx.beginTurn(input.turnId, input.content, input.sender);
+    if (input.inquiry) this.ctx.inquiryDesk.deliver(input.inquiry);
     this.#setState('generating');
 
     const step = this.#step(input.content).then(
@@ -272,7 +275,7 @@ export function serveAgent<C extends Context>(port: HostPort, ContextCtor: Conte
           port.send({ type: 'turn.done', instanceId: message.instanceId, turnId: message.turnId, status: 'failed', error });
           return hostLog(error);
         }
-        instance.enqueue({ turnId: message.turnId, content: message.content, sender: message.sender });
+        instance.enqueue({ turnId: message.turnId, content: message.content, sender: message.sender, inquiry: message.inquiry });
         return;
       }
       case 'inquiry.response':
@@ -283,10 +286,34 @@ export function serveAgent<C extends Context>(port: HostPort, ContextCtor: Conte
           text: message.type === 'inquiry.response' ? message.text : message.response,
           suggestionIndex: message.type === 'inquiry.response' ? message.suggestionIndex : undefined,
           error: message.error,
+          expired: message.type === 'inquiry.response' ? message.expired : undefined,
+          answeredBy: message.type === 'inquiry.response' ? message.answeredBy : undefined,
         });
         if (!settled) hostLog(`A ${message.type} nobody waits for was dropped (${waitId}).`);
         return;
       }
+      case 'approval.response': {
+        const settled = instances.get(message.instanceId)?.ctx.settleWait(message.approvalId, {
+          decision: message.decision,
+          message: message.message,
+          error: message.error,
+        });
+        if (!settled) hostLog(`An approval.response nobody waits for was dropped (${message.approvalId}).`);
+        return;
+      }
+      case 'inquiry.forward': {
+        // Interrupts the wait the instance is blocked in; if it is not blocked interruptibly, the host routes the inquiry on.
+        const instance = instances.get(message.instanceId);
+        if (!instance?.ctx.inquiryDesk.interrupt(message.inquiry)) {
+          port.send({ type: 'inquiry.forward.declined', instanceId: message.instanceId, turnId: instance?.ctx.turnId ?? null, inquiryId: message.inquiry.inquiryId });
+        }
+        return;
+      }
+      case 'inquiry.reply.result':
+        if (!instances.get(message.instanceId)?.ctx.inquiryDesk.settleReply(message.inquiryId, message.error)) {
+          hostLog(`An inquiry.reply.result nobody waits for was dropped (${message.inquiryId}).`, 'warn');
+        }
+        return;
       case 'signal.interrupt':
         instances.get(message.instanceId)?.interrupt();
         return;
@@ -303,6 +330,8 @@ export function serveAgent<C extends Context>(port: HostPort, ContextCtor: Conte
     }
   }
 
-  port.send({ type: 'ready', instanceId: null, turnId: null, sdkVersion: SDK_VERSION });
+  // Whether a supervisor of this kind can be handed a subordinate's inquiry (Context.handlesInquiries).
+  const handlesInquiries = (ContextCtor as { handlesInquiries?: unknown }).handlesInquiries === true;
+  port.send({ type: 'ready', instanceId: null, turnId: null, sdkVersion: SDK_VERSION, handlesInquiries });
   process.on('disconnect', () => process.exit(0));
 }

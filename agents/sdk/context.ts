@@ -2,7 +2,8 @@
 // `ctx.message(...)` into protocol messages for the current turn, and blocks on inquiries and
 // talk_to requests until the host answers.
 import { jsonLength, newId, PROTOCOL_LIMITS, splitText, truncateText, type ActivityKind, type AgentOutgoing, type ChatMessage, type InstanceState, type LogLevel } from '../protocol';
-import { LOG_LEVELS } from '../protocol';
+import { INQUIRY_PRIORITIES, LOG_LEVELS, type InquiryPriority } from '../protocol';
+import { InquiryDesk, type IncomingInquiry, type ReplyOutcome, type WaitOutcome } from './inquiry-desk';
 
 /** What the process knows about its agent, from the env the host set. */
 export interface AgentEnvironment {
@@ -18,6 +19,22 @@ export interface InquiryAnswer {
   text: string;
   /** Set when the user picked one of the suggestions. */
   suggestionIndex?: number;
+  /** True when nobody answered before `timeoutHours`: `text` says so, and the agent decides alone. */
+  expired?: boolean;
+  /** The agent key of the supervisor agent that answered; absent: the user did. */
+  answeredBy?: string;
+}
+
+/** `ctx.inquire(markdown, options)`: d:spatch's `inquire(content, suggestions, file_paths, priority, timeout_hours)`. */
+export interface InquiryOptions {
+  /** 2–4 instructions to the agent, the recommended one first. */
+  suggestions: string[];
+  /** Paths of files the reader should look at. */
+  files?: string[];
+  /** `high` and `urgent` notify the user at once. Default `normal`. */
+  priority?: InquiryPriority;
+  /** Unanswered after this many hours, the inquiry expires and resolves with `expired: true`. Default: no limit. */
+  timeoutHours?: number;
 }
 
 export interface UsageReport {
@@ -37,8 +54,29 @@ export class TurnInterruptedError extends Error {
   }
 }
 
+/** What the host answered to an inquiry, a talk_to or an approval request. */
+export interface WaitAnswer {
+  text?: string;
+  suggestionIndex?: number;
+  error?: string;
+  decision?: 'approve' | 'reject';
+  /** With a rejection: what the model is told. */
+  message?: string;
+  /** An inquiry nobody answered before its timeout: `text` says so. */
+  expired?: boolean;
+  /** An inquiry answered by a supervisor agent: its key. */
+  answeredBy?: string;
+}
+
+/** The host's decision on a tool call that needs approval. */
+export interface ApprovalDecision {
+  approved: boolean;
+  /** For a rejection: what the model is told instead of the tool's result. */
+  message?: string;
+}
+
 interface PendingWait {
-  resolve(value: { text?: string; suggestionIndex?: number; error?: string }): void;
+  resolve(value: WaitAnswer): void;
   reject(error: Error): void;
 }
 
@@ -64,12 +102,20 @@ export interface ContextInit {
 }
 
 export class Context {
+  /**
+   * Whether agents of this context take the inquiries of their subordinates: as input
+   * (`[INQUIRY FROM SUBORDINATE AGENT …]`, answered with `replyToInquiry`) and by interrupting a
+   * wait made with `waitInterruptibly`. False here, so the host passes them on to the next
+   * supervisor or the user; a subclass that handles them sets it to true (OpenAiAgentContext does).
+   */
+  static readonly handlesInquiries: boolean = false;
   readonly instanceId: string;
   readonly #environment: AgentEnvironment;
   readonly #emit: (message: AgentOutgoing) => void;
   readonly #setState: (state: InstanceState) => void;
   readonly #history: ChatMessage[];
   readonly #waits = new Map<string, PendingWait>();
+  readonly #desk: InquiryDesk;
   #turn: ActiveTurn | null = null;
 
   constructor(init: ContextInit) {
@@ -78,6 +124,12 @@ export class Context {
     this.#emit = init.emit;
     this.#setState = init.setState;
     this.#history = [...init.history];
+    this.#desk = new InquiryDesk({
+      sendReply: (inquiryId, text, suggestionIndex) => this.#send({ type: 'inquiry.reply', inquiryId, text: truncateText(text, PROTOCOL_LIMITS.text), suggestionIndex }),
+      setState: (state) => {
+        if (this.#turn && !this.#turn.closed) this.#setState(state);
+      },
+    });
   }
 
   get agentKey(): string {
@@ -181,8 +233,17 @@ export class Context {
     if (this.#turn) this.#turn.failure = message;
   }
 
-  /** Asks the user (or a supervisor) a question and waits for the answer. */
-  async inquire(markdown: string, suggestions: string[], files: string[] = []): Promise<InquiryAnswer> {
+  /**
+   * Asks the user (or a supervisor) a question and waits for the answer:
+   * `inquire(markdown, { suggestions, files?, priority?, timeoutHours? })`, or the short form
+   * `inquire(markdown, suggestions, files?)`.
+   */
+  async inquire(markdown: string, options: InquiryOptions | string[], legacyFiles: string[] = []): Promise<InquiryAnswer> {
+    const { suggestions, files = legacyFiles, priority = 'normal', timeoutHours } = Array.isArray(options) ? { suggestions: options } : options;
+    if (!INQUIRY_PRIORITIES.includes(priority)) throw new Error(`An inquiry's priority is one of ${INQUIRY_PRIORITIES.join(', ')}, not "${String(priority)}".`);
+    if (timeoutHours !== undefined && !(timeoutHours > 0 && timeoutHours <= PROTOCOL_LIMITS.inquiryTimeoutHours)) {
+      throw new Error(`An inquiry's timeoutHours is a number of hours above 0 and at most ${PROTOCOL_LIMITS.inquiryTimeoutHours}; it was ${String(timeoutHours)}.`);
+    }
     if (suggestions.length < 2 || suggestions.length > 4) {
       throw new Error('An inquiry needs 2 to 4 suggestions, the recommended one first.');
     }
@@ -193,14 +254,18 @@ export class Context {
       throw new Error(`An inquiry may name at most ${PROTOCOL_LIMITS.files} files; it named ${files.length}. Name the most relevant ones.`);
     }
     const inquiryId = newId();
-    this.activity('inquiry.request', { inquiryId, markdown, suggestions, files }, { id: inquiryId });
+    this.activity('inquiry.request', { inquiryId, markdown, suggestions, files, priority, timeoutHours: timeoutHours ?? null }, { id: inquiryId });
     const answer = await this.#wait(inquiryId, 'waiting_for_inquiry', () =>
-      this.#send({ type: 'inquiry.request', inquiryId, markdown, suggestions, files }),
+      this.#send({ type: 'inquiry.request', inquiryId, markdown, suggestions, files, priority, timeoutHours }),
     );
     if (answer.error) throw new Error(`The inquiry failed: ${answer.error}`);
     const text = answer.text ?? (answer.suggestionIndex !== undefined ? suggestions[answer.suggestionIndex] : '');
-    this.activity('inquiry.response', { inquiryId, text, suggestionIndex: answer.suggestionIndex ?? null });
-    return { text: text ?? '', suggestionIndex: answer.suggestionIndex };
+    if (answer.expired) {
+      this.activity('inquiry.response', { inquiryId, text, suggestionIndex: null, expired: true });
+      return { text: text ?? '', expired: true };
+    }
+    this.activity('inquiry.response', { inquiryId, text, suggestionIndex: answer.suggestionIndex ?? null, answeredBy: answer.answeredBy ?? null });
+    return { text: text ?? '', suggestionIndex: answer.suggestionIndex, ...(answer.answeredBy ? { answeredBy: answer.answeredBy } : {}) };
   }
 
   /** Sends `text` to a peer agent and waits for its reply. */
@@ -219,6 +284,57 @@ export class Context {
     if (answer.error) throw new Error(`Could not talk to ${peer}: ${answer.error}`);
     this.activity('talk_to.response', { requestId, peer, response: answer.text ?? '' });
     return answer.text ?? '';
+  }
+
+  /**
+   * @internal Asks the host whether a tool call that needs approval may run, and waits for the
+   * decision. Only the host decides (the user, or a standing "always approve" rule of the workspace).
+   */
+  async requestApproval(tool: string, args: string, callId: string): Promise<ApprovalDecision> {
+    const approvalId = newId();
+    const answer = await this.#wait(approvalId, 'waiting_for_inquiry', () =>
+      this.#send({
+        type: 'approval.request',
+        approvalId,
+        callId: truncateText(callId, PROTOCOL_LIMITS.id),
+        tool: truncateText(tool, PROTOCOL_LIMITS.name),
+        arguments: truncateText(args, PROTOCOL_LIMITS.markdown),
+      }),
+    );
+    if (answer.decision === 'approve' && !answer.error) return { approved: true };
+    return { approved: false, message: answer.message ?? rejectionText(tool, answer.error) };
+  }
+
+  // ── a supervisor's side of its subordinates' inquiries (see inquiry-desk.ts) ─────────────────
+
+  /**
+   * Awaits a `talkTo` or `inquire` promise unless a subordinate's inquiry interrupts the wait:
+   * then `{ interrupted: true, inquiry }` comes back at once and the wait is kept for
+   * `continueWaitingForAgentResponse()`. A wait awaited directly is never interrupted (the
+   * inquiry then goes past this agent, to its own supervisor or the user).
+   */
+  waitInterruptibly<T>(promise: Promise<T>, state: 'waiting_for_agent' | 'waiting_for_inquiry' = 'waiting_for_agent'): Promise<WaitOutcome<T>> {
+    return this.#desk.waitInterruptibly(promise, state);
+  }
+
+  /** The inquiry that interrupted a wait (or the one this turn's input is), or null. */
+  receiveIncomingInquiry(): IncomingInquiry | null {
+    return this.#desk.receive();
+  }
+
+  /** Answers the subordinate's inquiry; the asking agent continues with `text` and learns this agent answered. */
+  replyToInquiry(text: string, suggestionIndex?: number): Promise<ReplyOutcome> {
+    return this.#desk.reply(text, suggestionIndex);
+  }
+
+  /** Goes back to the latest interrupted wait; null when no wait was interrupted. */
+  continueWaitingForAgentResponse(): Promise<WaitOutcome<unknown>> | null {
+    return this.#desk.continueWaiting();
+  }
+
+  /** @internal The desk of forwarded inquiries, for the runtime. */
+  get inquiryDesk(): InquiryDesk {
+    return this.#desk;
   }
 
   // ── used by the runtime ─────────────────────────────────────────────────────────────────────
@@ -245,6 +361,7 @@ export class Context {
     const turn = this.#turn;
     if (!turn || turn.closed) return { failure: null, emittedMessage: false };
     turn.closed = true;
+    this.#desk.reset();
     for (const pieces of turn.assistantText.values()) {
       const text = pieces.join('');
       if (text) this.#history.push({ role: 'assistant', content: text });
@@ -263,10 +380,11 @@ export class Context {
     this.#turn?.controller.abort();
     for (const wait of this.#waits.values()) wait.reject(new TurnInterruptedError());
     this.#waits.clear();
+    this.#desk.reset();
   }
 
   /** @internal Routes an inquiry or talk_to answer to the wait that asked for it. */
-  settleWait(id: string, value: { text?: string; suggestionIndex?: number; error?: string }): boolean {
+  settleWait(id: string, value: WaitAnswer): boolean {
     const wait = this.#waits.get(id);
     if (!wait) return false;
     this.#waits.delete(id);
@@ -278,10 +396,10 @@ export class Context {
     id: string,
     state: InstanceState,
     send: () => void,
-  ): Promise<{ text?: string; suggestionIndex?: number; error?: string }> {
+  ): Promise<WaitAnswer> {
     const turn = this.#turn;
     if (!turn || turn.controller.signal.aborted) return Promise.reject(new TurnInterruptedError());
-    const pending = new Promise<{ text?: string; suggestionIndex?: number; error?: string }>((resolve, reject) => {
+    const pending = new Promise<WaitAnswer>((resolve, reject) => {
       this.#waits.set(id, { resolve, reject });
     });
     this.#setState(state);
@@ -304,6 +422,13 @@ export class Context {
     if (turn?.closed) return undefined;
     return turn?.id ?? null;
   }
+}
+
+/** What the model reads when a tool call was not approved. */
+function rejectionText(tool: string, error: string | undefined): string {
+  return error
+    ? `The tool call to ${tool} was not run: its approval could not be asked (${error}).`
+    : `The user rejected this call to ${tool}; it was not run. Do not call it again for this; go on without it or ask the user.`;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

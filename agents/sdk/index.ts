@@ -4,7 +4,8 @@
 // agent's bundle is 0.8 MB instead of 3.3 MB.
 export { DspatchEngine } from './engine';
 export { Context, TurnInterruptedError } from './context';
-export type { AgentEnvironment, InquiryAnswer, UsageReport } from './context';
+export type { AgentEnvironment, InquiryAnswer, InquiryOptions, UsageReport } from './context';
+export type { IncomingInquiry, ReplyOutcome, WaitOutcome } from './inquiry-desk';
 export type { AgentFunction, AgentGenerator } from '../runtime/agent-runtime';
 export * from './openai-context';
 export { tool } from './tool';

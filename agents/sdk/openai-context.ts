@@ -13,7 +13,7 @@
 // `run()` streams one turn into the timeline (see openai-bridge.ts) and keeps the conversation going:
 // on the Responses API by chaining `previous_response_id`, on Chat Completions (a custom `ctx.client`,
 // or a workspace provider with `api: chat`, passed as DSPATCH_OPENAI_API) by replaying the history, which that API does not keep.
-import type { Agent, AgentInputItem, Model, ModelSettings, Tool } from '@openai/agents';
+import type { Agent, AgentInputItem, Model, ModelSettings, RunState, RunToolApprovalItem, Tool } from '@openai/agents';
 import type OpenAI from 'openai';
 import { AGENT_ENV, type ChatMessage } from '../protocol';
 import { Context } from './context';
@@ -89,6 +89,8 @@ function loadRuntime(): Promise<Runtime> {
 }
 
 export class OpenAiAgentContext extends Context {
+  /** Its platform tools answer subordinates' inquiries (interrupt-tools.ts). */
+  static override readonly handlesInquiries: boolean = true;
   #setup: ResolvedSetup | null = null;
   #runtime: Runtime | null = null;
   #agent: Agent | null = null;
@@ -266,8 +268,15 @@ export class OpenAiAgentContext extends Context {
       let failure: unknown = null;
       try {
         result = await started;
-        for await (const event of result) bridge.handle(event);
-        await result.completed;
+        for (;;) {
+          for await (const event of result) bridge.handle(event);
+          await result.completed;
+          // A tool that needs approval paused the run: the host decides each call, then it resumes.
+          const pending = result.cancelled ? [] : result.interruptions;
+          if (pending.length === 0) break;
+          await this.#decideApprovals(result.state, pending);
+          result = await runtime.run(agent, result.state, { stream: true, signal, maxTurns: setup.maxTurns });
+        }
       } catch (error) {
         failure = error;
       }
@@ -304,6 +313,20 @@ export class OpenAiAgentContext extends Context {
       if (!bridge.text) this.message('The agent finished without writing a reply.');
       const finalOutput = result?.finalOutput;
       return { status: 'completed', output: typeof finalOutput === 'string' ? finalOutput : bridge.text };
+    }
+  }
+
+  /**
+   * Asks the host about each tool call waiting for approval and records the decisions in the run's
+   * state. Throws TurnInterruptedError when the user stops the turn meanwhile.
+   */
+  async #decideApprovals(state: RunState<undefined, Agent>, items: RunToolApprovalItem[]): Promise<void> {
+    for (const item of items) {
+      const raw = item.rawItem as { callId?: string; id?: string };
+      const tool = item.name ?? item.toolName ?? 'tool';
+      const decision = await this.requestApproval(tool, item.arguments ?? '', raw.callId ?? raw.id ?? tool);
+      if (decision.approved) state.approve(item);
+      else state.reject(item, { message: decision.message });
     }
   }
 

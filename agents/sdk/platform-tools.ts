@@ -4,6 +4,7 @@
 import { tool, type Tool } from '@openai/agents';
 import { z } from 'zod';
 import type { Context } from './context';
+import { interruptTools, interruptibly } from './interrupt-tools';
 import { SEND_INQUIRY_TOOL, peerTools } from './tool-names';
 
 export const sendInquiryParameters = {
@@ -75,16 +76,19 @@ export function sendInquiryTool(ctx: Context): Tool {
     execute: async (input) => {
       const parsed = inquiryInput.safeParse(input);
       if (!parsed.success) return `Failed to send inquiry: ${problem(parsed.error)}`;
-      try {
-        const answer = await ctx.inquire(
-          parsed.data.markdown,
-          parsed.data.suggestions,
-          parsed.data.files ?? [],
-        );
-        return `User response: ${answer.text}`;
-      } catch (error) {
-        return `Failed to send inquiry: ${reason(error)}`;
-      }
+      // The wait can be interrupted by a subordinate's inquiry (interrupt-tools.ts); the answer then
+      // arrives through continue_waiting_for_agent_response.
+      const result = ctx.inquire(parsed.data.markdown, parsed.data.suggestions, parsed.data.files ?? []).then(
+        (answer) =>
+          // Nobody answered in time: the host's text says so, and the model decides alone.
+          answer.expired
+            ? answer.text
+            : answer.answeredBy
+              ? `Response from your supervisor agent '${answer.answeredBy}': ${answer.text}`
+              : `User response: ${answer.text}`,
+        (error: unknown) => `Failed to send inquiry: ${reason(error)}`,
+      );
+      return interruptibly(ctx, result, 'waiting_for_inquiry');
     },
   });
 }
@@ -99,18 +103,18 @@ export function talkToTools(ctx: Context): Tool[] {
       execute: async (input) => {
         const parsed = talkToInput.safeParse(input);
         if (!parsed.success) return `Failed: ${problem(parsed.error)}`;
-        try {
-          return await ctx.talkTo(peer, parsed.data.text, {
-            continue: parsed.data.continue_previous_conversation ?? true,
-          });
-        } catch (error) {
-          return `Failed: ${reason(error)}`;
-        }
+        const result = ctx
+          // As the seed: a fresh conversation unless the model asks to continue.
+          .talkTo(peer, parsed.data.text, { continue: parsed.data.continue_previous_conversation ?? false })
+          .catch((error: unknown) => `Failed: ${reason(error)}`);
+        return interruptibly(ctx, result, 'waiting_for_agent');
       },
     }),
   );
 }
 
 export function platformTools(ctx: Context): Tool[] {
-  return [sendInquiryTool(ctx), ...talkToTools(ctx)];
+  // Only an agent with peers can be a supervisor (a parent's sub-agents and a talk_to caller's callees are its peers).
+  const supervisorTools = ctx.availableAgents.length > 0 ? interruptTools(ctx) : [];
+  return [sendInquiryTool(ctx), ...talkToTools(ctx), ...supervisorTools];
 }

@@ -1,7 +1,7 @@
 // The system prompt an agent runs with: the developer's prompt plus what every d:spatch agent must
 // know about its platform — where its files go, when and how to escalate, and whom it can talk to.
 // Pure, so the wording is unit-tested and shared by every context that augments a prompt.
-import { SEND_INQUIRY_TOOL, peerTools } from './tool-names';
+import { CONTINUE_WAITING_TOOL, RECEIVE_INQUIRY_TOOL, REPLY_TO_INQUIRY_TOOL, SEND_INQUIRY_TOOL, peerTools } from './tool-names';
 
 export interface PromptEnvironment {
   workspaceDir: string;
@@ -94,5 +94,25 @@ function coordinationSection(peers: readonly string[]): string | null {
     'Use them to hand off a subtask, ask for a review or share context. A call waits until that agent has ' +
       'answered, and its reply is the tool result. Set `continue_previous_conversation` to true to keep talking ' +
       'to the conversation you had with that agent, or false to start a fresh one.',
+    '',
+    ...interruptionsParagraph(),
   ].join('\n');
+}
+
+/**
+ * How a supervisor handles its subordinates' inquiries: they come to it before they reach the user,
+ * interrupting a wait or as a message of their own.
+ */
+function interruptionsParagraph(): string[] {
+  return [
+    '### Interruptions',
+    '',
+    'The agents you delegate to send their inquiries to you first. If one arrives while you are waiting for a tool ' +
+      `call, that call returns a result starting with \`INTERRUPTED\`. Then: call \`${RECEIVE_INQUIRY_TOOL}\` to read ` +
+      `the inquiry; answer it with \`${REPLY_TO_INQUIRY_TOOL}\` (if it is beyond your own authority, ask with ` +
+      `\`${SEND_INQUIRY_TOOL}\` first and pass that answer on); then call \`${CONTINUE_WAITING_TOOL}\` — its result is ` +
+      'the result of the call that was interrupted. An inquiry that arrives while you are idle comes as a message ' +
+      `marked \`[INQUIRY FROM SUBORDINATE AGENT …]\`: answer it with \`${REPLY_TO_INQUIRY_TOOL}\`. Answer promptly: an ` +
+      'inquiry you leave unanswered moves on to whoever oversees you after a while.',
+  ];
 }

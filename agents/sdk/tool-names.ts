@@ -38,3 +38,8 @@ export function peerTools(peers: readonly string[]): PeerTool[] {
   }
   return tools;
 }
+
+/** A supervisor's tools for its subordinates' inquiries (interrupt-tools.ts). */
+export const RECEIVE_INQUIRY_TOOL = 'receive_incoming_inquiry';
+export const REPLY_TO_INQUIRY_TOOL = 'reply_to_inquiry';
+export const CONTINUE_WAITING_TOOL = 'continue_waiting_for_agent_response';

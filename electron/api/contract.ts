@@ -6,12 +6,14 @@ import type {
   AcontextOverview,
   AgentNode,
   ApiKeySummary,
+  ApprovalRule,
   AppInfo,
   FeedKind,
   FeedPage,
   Budget,
   BudgetStatus,
   ChatMessage,
+  InquirySettings,
   InquirySummary,
   LaunchConsent,
   LogEntry,
@@ -175,6 +177,14 @@ export const requestSchemas = {
     text: text.min(1),
     suggestionIndex: z.number().int().min(0).max(3).optional(),
   }),
+  /** A tool approval: approve, reject, or approve and always approve that tool in the workspace. */
+  'inquiries.decide': z.object({ inquiryId: id, decision: z.enum(['approve', 'reject', 'always']) }),
+  /** How long a supervisor agent has to answer a subordinate's inquiry before it moves one level up. */
+  'inquiries.settings': z.object({}),
+  'inquiries.updateSettings': z.object({ forwardTimeoutSeconds: z.number().positive().max(86_400) }),
+  /** The tools each workspace always approves (Settings → Approvals). */
+  'approvals.rules': z.object({ workspaceId: id.optional() }),
+  'approvals.removeRule': z.object({ workspaceId: id, tool: z.string().min(1).max(200) }),
 
   'logs.list': z.object({
     workspaceId: id.optional(),
@@ -337,6 +347,11 @@ export interface HostResponses {
   'sessions.resend': { turnId: string };
   'inquiries.list': InquirySummary[];
   'inquiries.answer': { ok: true };
+  'inquiries.decide': { ok: true };
+  'inquiries.settings': InquirySettings;
+  'inquiries.updateSettings': InquirySettings;
+  'approvals.rules': ApprovalRule[];
+  'approvals.removeRule': { ok: true };
   'logs.list': LogEntry[];
   'activity.feed': FeedPage;
   'usage.list': UsageRecord[];

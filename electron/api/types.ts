@@ -316,11 +316,66 @@ export interface InquirySummary {
   markdown: string;
   suggestions: string[];
   files: string[];
-  status: 'pending' | 'answered' | 'cancelled';
+  status: 'pending' | 'answered' | 'cancelled' | 'expired';
   responseText: string | null;
   createdAt: number;
   answeredAt: number | null;
+  /** `high` and `urgent` notify the user. */
+  priority: InquiryPriority;
+  /** When an unanswered inquiry expires (the agent goes on with no answer); null: it waits until answered. */
+  expiresAt: number | null;
+  /** Set when this asks to approve a tool call (`needsApproval`) rather than a question. */
+  approval?: ToolApproval;
+  /** Where the inquiry went, in order: supervisor agents first, finally the user (inquiry-router.ts). */
+  forwarding?: InquiryHop[];
+  /** The supervisor agent that answered it; null when the user did (or nobody yet). */
+  answeredByAgent?: string | null;
 }
+
+/** One step of an inquiry's way up: to a supervisor agent's conversation, or to the user. */
+export interface InquiryHop {
+  /** The supervisor's agent key; null: the user. */
+  agentKey: string | null;
+  /** The supervisor's conversation (null for the user). */
+  sessionId: string | null;
+  /** When it was handed over. */
+  at: number;
+  /**
+   * How: `interrupt` — it interrupted the supervisor's wait on a talk_to or an inquiry; `input` — the idle
+   * supervisor got it as its next message; `queued` — held for the busy supervisor until it waits or is idle;
+   * `skipped` — the supervisor could not take it (see movedOn); `user`.
+   */
+  delivery: 'interrupt' | 'input' | 'queued' | 'skipped' | 'user';
+  /** Why it moved on to the next one; null while it is here, or when it was answered here. */
+  movedOn: { at: number; reason: InquiryMoveReason } | null;
+}
+
+/**
+ * `timeout`: no answer within the forward timeout (Settings → Inquiries); `crashed`/`stopped`: the
+ * supervisor's conversation ended; `busy`: it was generating or could not be interrupted; `not_running`:
+ * its conversation has no running agent; `unsupported`: its agent's context does not take inquiries
+ * (Context.handlesInquiries).
+ */
+export type InquiryMoveReason = 'timeout' | 'crashed' | 'stopped' | 'busy' | 'not_running' | 'cycle' | 'unsupported';
+
+/** A tool call waiting for the user's approval: the tool, and its arguments as the model wrote them (redacted). */
+export interface ToolApproval {
+  tool: string;
+  arguments: string;
+}
+
+/** A tool a workspace always approves ("Always approve <tool> in this workspace"). */
+export interface ApprovalRule {
+  workspaceId: string;
+  workspaceName: string;
+  tool: string;
+  createdAt: number;
+}
+
+/** What the user decided about a tool approval; `always` approves it and every later call of the tool in the workspace. */
+export type ApprovalDecisionKind = 'approve' | 'reject' | 'always';
+
+export type InquiryPriority = 'normal' | 'high' | 'urgent';
 
 export interface TemplateSummary {
   name: string;
@@ -388,6 +443,12 @@ export interface TaskBoard {
   extracting: boolean;
   /** Why the last pass failed, while its messages wait for a retry. */
   lastError: string | null;
+}
+
+/** Settings → Inquiries. */
+export interface InquirySettings {
+  /** How long a supervisor agent has to answer a forwarded inquiry before it moves one level up (default 60). */
+  forwardTimeoutSeconds: number;
 }
 
 export interface TaskSettings {

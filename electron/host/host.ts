@@ -14,10 +14,12 @@ import { createLogger, type Logger } from './logger';
 import type { ApiListener, SecretCipher, Spawner } from './ports';
 import { Redactor } from './redactor';
 import { SecretService } from './secret-service';
+import { readInquirySettings, writeInquirySettings } from './inquiry-router';
 import { SessionExports, writeExportFile, type ExportFormat } from './session-export';
 import { SessionService } from './session-service';
 import { SessionWriter } from './session-writer';
 import { TaskService } from './tasks/task-service';
+import { InquiryExpiry } from './inquiry-expiry';
 import { Supervisor } from './supervisor';
 import { TemplateService } from './template-service';
 import { scaffoldTemplate } from './template-scaffold';
@@ -94,6 +96,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
     if ((raw.type === 'session.event' && raw.change.type === 'state') || raw.type === 'task.updated') budgets.scheduleCheck();
     // A removed workspace takes its calls with it: the budgets' kept sums of earlier days are stale.
     if (raw.type === 'workspaces.changed') budgets.forgetEarlierDays();
+    // A question with a timeout: the one expiry timer moves if this one runs out first.
+    if (raw.type === 'inquiry.updated' && raw.inquiry.status === 'pending' && raw.inquiry.expiresAt !== null) inquiryExpiry.scheduleAt(raw.inquiry.expiresAt);
   };
   const redactor = new Redactor();
   // Before the database is opened: a second host must never open it beside the first (data-dir.ts).
@@ -117,6 +121,17 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const env = options.env ?? process.env;
   // DSPATCH_AGENT_SILENCE_MS: how long a turn's agent may stay silent (tests, slow machines).
   const supervisor = new Supervisor(store, writer, options.spawner, logger, emit, redactor, { agentSilenceMs: Number(env.DSPATCH_AGENT_SILENCE_MS) || undefined });
+  // Inquiries that ran out while no host ran expire now; the next expiry gets the one timer.
+  const inquiryExpiry = new InquiryExpiry({
+    store,
+    deliver: (inquiry, text) => {
+      const session = store.sessions.getSession(inquiry.sessionId);
+      return session ? supervisor.expireInquiry(session, inquiry.id, text) : false;
+    },
+    updated: (inquiry) => emit({ type: 'inquiry.updated', inquiry }),
+    log: (message) => logger.info(message),
+  });
+  inquiryExpiry.check();
   const templates = new TemplateService(store, join(options.appRoot, 'agents', 'templates'));
   const secrets = new SecretService(store, options.cipher, redactor);
   // A saved or removed provider changes the workspaces that name it: they are checked again.
@@ -257,10 +272,21 @@ export async function createHost(options: HostOptions): Promise<Host> {
       return sessions.resend(r.sessionId, r.text);
     },
     'inquiries.list': (r) => sessions.listInquiries(r.status ?? 'pending'),
+    'inquiries.decide': (r) => {
+      supervisor.approvals.decide(r.inquiryId, r.decision);
+      return ok;
+    },
+    'approvals.rules': (r) => supervisor.approvals.rules(r.workspaceId),
+    'approvals.removeRule': (r) => {
+      supervisor.approvals.removeRule(r.workspaceId, r.tool);
+      return ok;
+    },
     'inquiries.answer': (r) => {
       sessions.answerInquiry(r.inquiryId, r.text, r.suggestionIndex);
       return ok;
     },
+    'inquiries.settings': () => readInquirySettings(store),
+    'inquiries.updateSettings': (r) => writeInquirySettings(store, r),
     'logs.list': (r) => {
       writer.flush();
       return store.logs.list(r);
@@ -373,6 +399,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
       exports.close();
       tasks.close();
       budgets.close();
+      inquiryExpiry.close();
       await supervisor.stopAll();
       writer.close();
       store.close();

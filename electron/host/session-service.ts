@@ -150,6 +150,16 @@ export class SessionService {
   answerInquiry(inquiryId: string, text: string, suggestionIndex: number | undefined): void {
     const inquiry = this.store.inquiries.get(inquiryId);
     if (!inquiry) throw new HostError('not_found', 'That inquiry does not exist.');
+    if (inquiry.approval) {
+      // Decided with inquiries.decide (Approve / Reject), never by a text answer.
+      throw new HostError('bad_request', `That inquiry asks to approve the tool '${inquiry.approval.tool}': approve or reject it (dspatch inquiries answer ID approve|reject).`);
+    }
+    if (inquiry.status === 'expired') {
+      throw new HostError(
+        'conflict',
+        `That inquiry expired unanswered${inquiry.answeredAt ? ` at ${new Date(inquiry.answeredAt).toISOString()}` : ''}; the agent was told nobody answered and went on without it. Send your answer as a message in its conversation instead.`,
+      );
+    }
     if (inquiry.status !== 'pending') throw new HostError('conflict', `That inquiry was already ${inquiry.status}.`);
     const session = this.get(inquiry.sessionId);
     if (!this.supervisor.answerInquiry(session, inquiryId, text, suggestionIndex)) {

@@ -4,7 +4,7 @@
 // crashed at once; the next message to one of them restarts the process and replays the history.
 // An agent process is untrusted code: whatever it sends is bounded, checked against the workspace
 // (peers, ids in use, talk_to cycles) and redacted, and a process silent during a turn is killed.
-import { AGENT_ENV, newId, PROTOCOL_LIMITS, truncateText, type AgentToHost, type HostToAgent } from '../../agents/protocol';
+import { AGENT_ENV, newId, PROTOCOL_LIMITS, truncateText, type AgentToHost, type ForwardedInquiry, type HostToAgent } from '../../agents/protocol';
 import type { HostEvent } from '../api/contract';
 import type { LifecycleEvent, MessageStatus, RunStatus, SessionSummary } from '../api/types';
 import type { Store } from '../store/store';
@@ -15,12 +15,16 @@ import type { SpawnOptions, Spawner } from './ports';
 import type { Redactor } from './redactor';
 import { talkTitle } from './session-service';
 import type { SessionRef, SessionWriter } from './session-writer';
+import { ToolApprovals } from './tool-approvals';
+import { InquiryRouter } from './inquiry-router';
 
 export interface LaunchAgent {
   key: string;
   autoStart: boolean;
   /** Agent keys it may talk_to. */
   peers: string[];
+  /** Its parent in the workspace tree (`sub_agents`), the supervisor of its inquiries; null or absent: a root. */
+  parent?: string | null;
   spawn: SpawnOptions;
 }
 
@@ -49,6 +53,8 @@ interface RunAgent {
   instances: Set<string>;
   /** How its last process died unexpectedly, with its last output: what a failed launch reports. */
   died: string | null;
+  /** Its process said (`ready`) that its agents take their subordinates' inquiries. */
+  handlesInquiries: boolean;
 }
 
 interface WorkspaceRun {
@@ -79,8 +85,6 @@ const TURN_STATUS: Record<'completed' | 'interrupted' | 'failed', MessageStatus>
 
 export class Supervisor {
   readonly #runs = new Map<string, WorkspaceRun>();
-  /** talk_to conversations: `${callerSessionId}:${peerKey}` → the peer's session. */
-  readonly #talkSessions = new Map<string, string>();
   /** `${calleeSessionId}:${turnId}` → who waits for that turn's reply. */
   readonly #pendingTalks = new Map<string, PendingTalk>();
   /** Looked up on every delta, so kept in memory; a session's agent and workspace never change. */
@@ -88,6 +92,10 @@ export class Supervisor {
   /** Per session, the entries of its open turn by id: a stream stops growing at the bound. */
   readonly #streamed = new Map<string, Map<string, Streamed>>();
   readonly #silenceMs: number;
+  /** Tool calls waiting for approval (see tool-approvals.ts). */
+  readonly approvals: ToolApprovals;
+  /** Where agents' inquiries go: their supervisors first, then the user (see inquiry-router.ts). */
+  readonly inquiries: InquiryRouter;
 
   constructor(
     private readonly store: Store,
@@ -99,6 +107,58 @@ export class Supervisor {
     options: SupervisorOptions = {},
   ) {
     this.#silenceMs = options.agentSilenceMs ?? DEFAULT_SILENCE_MS;
+    this.approvals = new ToolApprovals({
+      store,
+      writer,
+      redactor,
+      emit,
+      send: (session, message) => this.#send(session, message),
+      ref: (session) => {
+        const run = this.#runs.get(session.workspaceId);
+        return run ? this.#ref(session.id, run) : null;
+      },
+      log: (ref, level, message) => {
+        const run = this.#runs.get(ref.workspaceId);
+        if (run) this.#log(run, ref.sessionId, ref.agentKey, level, message);
+      },
+    });
+    this.inquiries = new InquiryRouter(store, {
+      callerWaitingOn: (sessionId) => {
+        for (const [key, talk] of this.#pendingTalks) if (key.startsWith(`${sessionId}:`)) return talk.callerSessionId;
+        return null;
+      },
+      parentKey: (workspaceId, agentKey) => this.#runs.get(workspaceId)?.agents.get(agentKey)?.plan.parent ?? null,
+      handlesInquiries: (session) => this.#runs.get(session.workspaceId)?.agents.get(session.agentKey)?.handlesInquiries === true,
+      session: (sessionId) => {
+        this.writer.flush();
+        return this.store.sessions.getSession(sessionId);
+      },
+      send: (session, message) => this.#send(session, message),
+      deliverInput: (session, text, sender, inquiry) => {
+        try {
+          const turnId = newId();
+          this.writer.writeMessage({ sessionId: session.id, turnId, role: 'user', text, sender });
+          this.sendInput(session, turnId, text, sender, inquiry);
+          return true;
+        } catch (error) {
+          this.logger.warn({ err: error, sessionId: session.id }, 'An inquiry could not be delivered to its supervisor');
+          return false;
+        }
+      },
+      createSession: (workspaceId, agentKey) => {
+        try {
+          return this.createSession(workspaceId, agentKey);
+        } catch {
+          return null;
+        }
+      },
+      redact: (text) => truncateText(this.redactor.redact(text), PROTOCOL_LIMITS.text),
+      emit,
+      log: (session, level, message) => {
+        const run = this.#runs.get(session.workspaceId);
+        if (run) this.#log(run, session.id, session.agentKey, level, message);
+      },
+    });
   }
 
   runOf(workspaceId: string): { id: string } | undefined {
@@ -120,7 +180,7 @@ export class Supervisor {
       id: newId(),
       workspaceId: plan.workspace.id,
       workspaceName: plan.workspace.name,
-      agents: new Map(plan.agents.map((agent) => [agent.key, { plan: agent, process: null, instances: new Set<string>(), died: null }])),
+      agents: new Map(plan.agents.map((agent) => [agent.key, { plan: agent, process: null, instances: new Set<string>(), died: null, handlesInquiries: false }])),
     };
     this.#runs.set(run.workspaceId, run);
     this.store.workspaces.insertRun({ id: run.id, workspaceId: run.workspaceId, status: 'starting', startedAt: Date.now(), stoppedAt: null, error: null });
@@ -166,6 +226,7 @@ export class Supervisor {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.#runs.keys()].map((workspaceId) => this.stop(workspaceId)));
+    this.inquiries.close();
   }
 
   /** A new conversation with an agent of a running workspace. */
@@ -182,14 +243,14 @@ export class Supervisor {
   }
 
   /** Delivers user input to a session, restarting its process or instance when needed. */
-  sendInput(session: SessionSummary, turnId: string, text: string, sender?: string): void {
+  sendInput(session: SessionSummary, turnId: string, text: string, sender?: string, inquiry?: ForwardedInquiry): void {
     const run = this.#requireRun(session.workspaceId);
     const agent = run.agents.get(session.agentKey);
     if (!agent) throw new HostError('not_found', `Agent "${session.agentKey}" is no longer in workspace '${run.workspaceName}'.`);
     if (!agent.process?.alive) this.#restartProcess(run, agent);
     // The history replayed to a new instance leaves this turn out: its input follows as `input`.
     if (!agent.instances.has(session.id)) this.#spawnInstance(run, agent, session.id, turnId);
-    agent.process!.send({ type: 'input', instanceId: session.id, turnId, content: text, sender });
+    agent.process!.send({ type: 'input', instanceId: session.id, turnId, content: text, sender, inquiry });
   }
 
   /** Starts the session's process and instance again if they are gone; the history is replayed to it. */
@@ -207,12 +268,36 @@ export class Supervisor {
     this.#send(session, { type: 'instance.reset', instanceId: session.id, history: this.store.sessions.chatMessages(session.id) });
   }
 
+  /**
+   * Stop: the session's turn, and first the turns of the peers it waits on, down the whole talk_to
+   * chain (A → B → C: stopping A stops C, then B, then A).
+   */
   interrupt(session: SessionSummary): void {
+    for (const calleeId of this.#calleesOf(session.id)) {
+      const callee = this.store.sessions.getSession(calleeId);
+      if (callee) this.interrupt(callee);
+    }
     this.#send(session, { type: 'signal.interrupt', instanceId: session.id });
   }
 
+  /** The sessions whose open turn `sessionId` waits on (its talk_to requests not answered yet). */
+  #calleesOf(sessionId: string): string[] {
+    const callees: string[] = [];
+    for (const [key, talk] of this.#pendingTalks) {
+      if (talk.callerSessionId === sessionId) callees.push(key.slice(0, key.indexOf(':')));
+    }
+    return callees;
+  }
+
+  /** Tells an agent that nobody answered its inquiry in time; false when it no longer runs. */
+  expireInquiry(session: SessionSummary, inquiryId: string, text: string): boolean {
+    return this.#send(session, { type: 'inquiry.response', instanceId: session.id, inquiryId, text, expired: true });
+  }
+
   answerInquiry(session: SessionSummary, inquiryId: string, text: string, suggestionIndex: number | undefined): boolean {
-    return this.#send(session, { type: 'inquiry.response', instanceId: session.id, inquiryId, text, suggestionIndex });
+    const sent = this.#send(session, { type: 'inquiry.response', instanceId: session.id, inquiryId, text, suggestionIndex });
+    if (sent) this.inquiries.answeredByUser(inquiryId);
+    return sent;
   }
 
   // ── processes and instances ─────────────────────────────────────────────────────────────────
@@ -310,6 +395,8 @@ export class Supervisor {
   /** Ends whatever a session was doing: streaming messages closed, inquiries and talks failed. */
   #closeSession(sessionId: string, state: 'crashed' | 'stopped', status: MessageStatus): void {
     const now = Date.now();
+    // Inquiries this session held as a supervisor move on; its own are cancelled just below.
+    this.inquiries.sessionClosed(sessionId, state);
     for (const id of this.store.sessions.finishAllStreaming(sessionId, status, now)) {
       const entry = this.store.sessions.getMessage(id);
       if (entry) this.writer.publish(sessionId, { type: 'entry', entry });
@@ -333,7 +420,11 @@ export class Supervisor {
   // ── routing what agents send ────────────────────────────────────────────────────────────────
 
   #onAgentMessage(run: WorkspaceRun, agent: RunAgent, message: AgentToHost): void {
-    if (message.type === 'ready' || message.type === 'heartbeat') return;
+    if (message.type === 'ready') {
+      agent.handlesInquiries = message.handlesInquiries === true;
+      return;
+    }
+    if (message.type === 'heartbeat') return;
     if (message.instanceId === null || !agent.instances.has(message.instanceId)) {
       if (message.type === 'log') {
         this.writer.log({ workspaceId: run.workspaceId, sessionId: null, agentKey: agent.plan.key, level: message.level, source: 'agent', message: message.message });
@@ -345,7 +436,9 @@ export class Supervisor {
     const ref = this.#ref(message.instanceId, run);
     switch (message.type) {
       case 'state':
-        return this.writer.state(ref, message.state);
+        this.writer.state(ref, message.state);
+        // An inquiry held for this session while it was busy goes to it once it waits or is idle.
+        return this.inquiries.stateChanged(ref.sessionId, message.state);
       case 'message': {
         const content = this.#bounded(run, ref, message.messageId, true, message.content, message.isDelta);
         if (content !== null) this.writer.text(ref, message.turnId, message.messageId, message.role, content, message.isDelta);
@@ -364,6 +457,12 @@ export class Supervisor {
         return this.writer.log({ workspaceId: run.workspaceId, sessionId: ref.sessionId, agentKey: ref.agentKey, level: message.level, source: 'agent', message: message.message });
       case 'inquiry.request':
         return this.#openInquiry(run, ref, message);
+      case 'approval.request':
+        return this.approvals.request(ref, message);
+      case 'inquiry.reply':
+        return this.inquiries.reply(this.store.sessions.getSession(ref.sessionId)!, message.inquiryId, message.text);
+      case 'inquiry.forward.declined':
+        return this.inquiries.declined(this.store.sessions.getSession(ref.sessionId)!, message.inquiryId);
       case 'talk_to.request':
         return this.#talkTo(run, agent, ref, message);
       case 'turn.done': {
@@ -371,6 +470,8 @@ export class Supervisor {
         this.#streamed.delete(ref.sessionId);
         const status = TURN_STATUS[message.status];
         this.writer.turnDone(ref, message.turnId ?? '', cut && status === 'done' ? 'cut' : status);
+        const ended = this.store.sessions.getSession(ref.sessionId);
+        if (ended) this.approvals.turnEnded(ended);
         const key = `${ref.sessionId}:${message.turnId}`;
         const talk = this.#pendingTalks.get(key);
         if (talk) {
@@ -394,6 +495,9 @@ export class Supervisor {
     this.writer.log({ workspaceId: run.workspaceId, sessionId: null, agentKey, level: 'error', source: 'host', message: `Handling the "${type}" message of agent '${agentKey}' failed, so it was dropped: ${reason}` });
     if (message?.type === 'inquiry.request' && message.instanceId) {
       this.#refuseInquiry(message.instanceId, message.inquiryId, 'the host could not record it; try again');
+    } else if (message?.type === 'approval.request' && message.instanceId) {
+      const session = this.store.sessions.getSession(message.instanceId);
+      if (session) this.#send(session, { type: 'approval.response', instanceId: session.id, approvalId: message.approvalId, decision: 'reject', error: 'the host could not record it; try again' });
     } else if (message?.type === 'talk_to.request' && message.instanceId) {
       this.#replyToCaller({ requestId: message.requestId, callerSessionId: message.instanceId, callerAgentKey: agentKey }, { error: 'the host could not deliver it; try again' });
     }
@@ -433,13 +537,18 @@ export class Supervisor {
       responseText: null,
       createdAt: Date.now(),
       answeredAt: null,
+      priority: message.priority ?? 'normal',
+      expiresAt: null as number | null,
     };
+    if (message.timeoutHours !== undefined) inquiry.expiresAt = inquiry.createdAt + Math.round(message.timeoutHours * 3_600_000);
     if (!this.store.inquiries.insert(inquiry)) {
       this.#log(run, ref.sessionId, ref.agentKey, 'warn', `Agent '${ref.agentKey}' sent "inquiry.request" with the id ${message.inquiryId}, which another inquiry already has; refused.`);
       this.#refuseInquiry(ref.sessionId, message.inquiryId, `the inquiry id ${message.inquiryId} is already in use; send the inquiry again with a new id`);
       return;
     }
-    this.emit({ type: 'inquiry.updated', inquiry });
+    // To the agent's supervisor first, to the user when it has none: announced (inquiry.updated) once routed,
+    // so the user is not told about a question a supervisor agent takes.
+    this.inquiries.open(this.store.inquiries.get(inquiry.id) ?? inquiry);
   }
 
   #refuseInquiry(sessionId: string, inquiryId: string, error: string): void {
@@ -454,12 +563,15 @@ export class Supervisor {
       this.#log(run, caller.sessionId, caller.agentKey, 'warn', `Agent '${caller.agentKey}' sent "talk_to.request" to '${message.peer}'; refused: ${refusal}`);
       return this.#replyToCaller(talk, { error: refusal });
     }
-    const conversationKey = `${caller.sessionId}:${message.peer}`;
-    let calleeId = message.continueConversation ? this.#talkSessions.get(conversationKey) : undefined;
-    const callee = calleeId ? this.store.sessions.getSession(calleeId) : undefined;
-    if (!callee || callee.state === 'crashed') {
+    // The caller's last conversation with this peer is in the store, so it outlives a restart.
+    const previousId = this.store.talks.get(caller.sessionId, message.peer);
+    const previous = previousId ? this.store.sessions.getSession(previousId) : undefined;
+    let calleeId = message.continueConversation && previous && previous.state !== 'crashed' ? previous.id : undefined;
+    if (!calleeId) {
+      // A fresh conversation: the previous one's instance is ended if it has nothing to do.
+      if (previous) this.#endIdleInstance(run, previous);
       calleeId = this.createSession(run.workspaceId, message.peer, caller.sessionId).id;
-      this.#talkSessions.set(conversationKey, calleeId);
+      this.store.talks.set(caller.sessionId, message.peer, calleeId, Date.now());
     }
     const session = this.store.sessions.getSession(calleeId!)!;
     const turnId = newId();
@@ -473,6 +585,15 @@ export class Supervisor {
     }
     this.#pendingTalks.set(`${session.id}:${turnId}`, talk);
     this.sendInput(session, turnId, text, caller.agentKey);
+  }
+
+  /** Ends a live instance that is idle (a talk_to conversation nobody will continue); a busy one is left alone. */
+  #endIdleInstance(run: WorkspaceRun, session: SessionSummary): void {
+    const agent = run.agents.get(session.agentKey);
+    if (session.state !== 'idle' || !agent?.instances.has(session.id)) return;
+    agent.process?.send({ type: 'signal.terminate', instanceId: session.id });
+    agent.instances.delete(session.id);
+    this.#closeSession(session.id, 'stopped', 'interrupted');
   }
 
   /** Why the caller may not talk to `peer` now, or null. The workspace's peers list is the authority, not the agent. */

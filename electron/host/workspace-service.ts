@@ -238,6 +238,8 @@ export class WorkspaceService {
         key: agent.key,
         autoStart: agent.autoStart,
         peers: agent.peers,
+        // The parent's key: a path is its ancestors' keys joined with dots.
+        parent: agent.parentPath === null ? null : agent.parentPath.slice(agent.parentPath.lastIndexOf('.') + 1),
         spawn: {
           modulePath,
           cwd: existsSync(workspaceDir) ? workspaceDir : row.dir,

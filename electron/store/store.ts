@@ -1,6 +1,7 @@
 // The store: one database, one repository per table group. Only the host holds one.
 import { AcontextRepo } from './acontext-repo';
 import { ActivityFeedRepo } from './activity-feed-repo';
+import { ApprovalRepo } from './approval-repo';
 import { BudgetRepo } from './budget-repo';
 import { ConsentRepo } from './consent-repo';
 import { openDatabase, type Db } from './database';
@@ -10,6 +11,7 @@ import { PriceRepo } from './price-repo';
 import { ProviderRepo } from './provider-repo';
 import { SearchRepo } from './search-repo';
 import { SecretRepo } from './secret-repo';
+import { TalkRepo } from './talk-repo';
 import { SessionRepo } from './session-repo';
 import { TaskRepo } from './task-repo';
 import { TemplateRepo } from './template-repo';
@@ -29,11 +31,13 @@ export class Store {
   readonly budgets: BudgetRepo;
   readonly providers: ProviderRepo;
   readonly inquiries: InquiryRepo;
+  readonly approvals: ApprovalRepo;
   readonly consents: ConsentRepo;
   readonly tasks: TaskRepo;
   readonly toolCalls: ToolCallRepo;
   readonly acontext: AcontextRepo;
   readonly search: SearchRepo;
+  readonly talks: TalkRepo;
 
   constructor(readonly db: Db) {
     this.workspaces = new WorkspaceRepo(db);
@@ -47,11 +51,13 @@ export class Store {
     this.budgets = new BudgetRepo(db);
     this.providers = new ProviderRepo(db);
     this.inquiries = new InquiryRepo(db);
+    this.approvals = new ApprovalRepo(db);
     this.consents = new ConsentRepo(db);
     this.tasks = new TaskRepo(db);
     this.toolCalls = new ToolCallRepo(db);
     this.acontext = new AcontextRepo(db);
     this.search = new SearchRepo(db);
+    this.talks = new TalkRepo(db);
   }
 
   static open(dataDir: string): Store {

@@ -326,8 +326,12 @@ describe('OpenAiAgentContext (openai-assistant template, Responses API)', () => 
     expect(toolOutputs(fake.requests[1])).toEqual([{ callId: 'call_peer', output: 'LGTM' }]);
 
     const { body } = fake.requests[0];
+    // With peers, it may be a supervisor: the tools for its subordinates' inquiries come too.
     expect(toolNames(body).sort()).toEqual([
+      'continue_waiting_for_agent_response',
       'get_current_time',
+      'receive_incoming_inquiry',
+      'reply_to_inquiry',
       'send_inquiry',
       'talk_to_data_bot',
       'talk_to_reviewer',

@@ -5,6 +5,7 @@ import type { TimelineActivity } from '../../../electron/api/types';
 import { useServices } from '../../app-context';
 import { prettyJson } from '../../components/format';
 import { paths } from '../shell/router';
+import { waitingChain } from './talk-chain';
 import { peerSessionId, stringField } from './timeline-rows';
 import type { ToolStatus } from './timeline-rows';
 
@@ -100,6 +101,10 @@ export const PeerTalkRow = memo(function PeerTalkRow({
           : '';
   const flat = (text: string) => text.replace(/\s+/g, ' ');
   const bodyId = `talk-body-${request.id}`;
+  // While it runs: who this turn waits on, down the chain (helper → worker).
+  const waitingOn = useStore(sessions, (s) =>
+    status === 'running' && childId ? waitingChain(childId, s.byWorkspace[workspaceId] ?? []) : peer,
+  );
   return (
     <div className={`talk-row talk-peer talk-${status}`} data-testid="entry-talk" data-entry-id={request.id} data-status={status}>
       <button
@@ -119,7 +124,12 @@ export const PeerTalkRow = memo(function PeerTalkRow({
           </span>
         ) : null}
         {status === 'running' ? (
-          <span className="spinner small" aria-label="waiting for the answer" />
+          <>
+            <span className="spinner small" aria-hidden="true" />
+            <span className="muted small talk-waiting" data-testid="talk-waiting">
+              waiting for {waitingOn}
+            </span>
+          </>
         ) : status === 'done' ? null : (
           <span className={`tool-status status-${status}`}>{status}</span>
         )}

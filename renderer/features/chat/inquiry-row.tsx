@@ -4,8 +4,11 @@ import { memo } from 'react';
 import { useStore } from 'zustand';
 import type { TimelineActivity } from '../../../electron/api/types';
 import { useServices } from '../../app-context';
+import { ApprovalCard } from '../inquiries/approval-card';
+import { approvalFromData } from '../inquiries/approval-data';
 import { InquiryCard } from '../inquiries/inquiry-card';
 import type { InquiryView } from '../inquiries/inquiry-card';
+import { SupervisorAnsweredRow } from '../inquiries/inquiry-forwarding';
 import { stringField } from './timeline-rows';
 
 interface InquiryRowProps {
@@ -35,6 +38,8 @@ export const InquiryRow = memo(function InquiryRow({ entry, response, sessionWai
         files: known.files,
         status: known.status,
         responseText: known.responseText,
+        priority: known.priority,
+        expiresAt: known.expiresAt,
       }
     : {
         id: inquiryId,
@@ -42,17 +47,28 @@ export const InquiryRow = memo(function InquiryRow({ entry, response, sessionWai
         suggestions,
         files,
         status: response
-          ? response.data.error
-            ? 'cancelled'
-            : 'answered'
+          ? response.data.expired === true
+            ? 'expired'
+            : response.data.error
+              ? 'cancelled'
+              : 'answered'
           : sessionWaiting
             ? 'pending'
             : 'closed',
         responseText: fromResponse,
       };
   if (known && known.status === 'pending' && response) {
-    view.status = 'answered';
+    view.status = response.data.expired === true ? 'expired' : 'answered';
     view.responseText = fromResponse;
+  }
+  const approval = known?.approval ?? approvalFromData(entry.data);
+  if (approval) {
+    return <ApprovalCard view={{ id: view.id, approval, status: view.status, responseText: view.responseText }} />;
+  }
+  // Answered by the agent's supervisor, not by the user: one compact row.
+  const answeredBy = known?.answeredByAgent ?? (response ? stringField(response.data, 'answeredBy') : null);
+  if (answeredBy && view.status === 'answered') {
+    return <SupervisorAnsweredRow markdown={view.markdown} answeredBy={answeredBy} responseText={view.responseText} />;
   }
   return <InquiryCard inquiry={view} />;
 });

@@ -13,6 +13,7 @@ import { useElementWidth } from '../../components/use-element-width';
 import type { SessionFocus } from '../shell/router';
 import { TasksPanel } from '../tasks/tasks-panel';
 import { Composer } from './composer';
+import { TalkChain } from './talk-chain';
 import { composerMode } from './composer-mode';
 import { ExportMenu } from './export-menu';
 import { createSessionStore } from './session-store';
@@ -125,6 +126,7 @@ export function SessionView({
           Tasks
         </button>
       </div>
+      {readOnlyNote ? null : <TalkChain sessionId={sessionId} workspaceId={workspaceId} />}
 
       {status === 'error' ? (
         <ErrorBanner

@@ -8,7 +8,9 @@ import { EmptyState } from '../../components/empty-state';
 import { ErrorBanner } from '../../components/error-banner';
 import { timeAgo } from '../../components/format';
 import { paths } from '../shell/router';
+import { ApprovalCard } from './approval-card';
 import { InquiryCard } from './inquiry-card';
+import { InquiryForwarding } from './inquiry-forwarding';
 import { pendingInquiries } from './inquiries-store';
 
 type Filter = 'pending' | 'answered' | 'all';
@@ -93,21 +95,27 @@ export function InquiriesPage() {
         </EmptyState>
       ) : null}
       <div className="inquiry-list" data-testid="inquiry-list">
-        {visible.map((inquiry) => (
-          <InquiryCard
-            key={inquiry.id}
-            testId="inquiry-card"
-            inquiry={inquiry}
-            heading={
-              <>
-                <a href={paths.session(inquiry.workspaceId, inquiry.sessionId)}>
-                  {inquiry.agentKey} · {nameOf(inquiry.workspaceId)}
-                </a>
-                <span className="muted small"> · {timeAgo(inquiry.createdAt)}</span>
-              </>
-            }
-          />
-        ))}
+        {visible.map((inquiry) => {
+          const heading = (
+            <>
+              <a href={paths.session(inquiry.workspaceId, inquiry.sessionId)}>
+                {inquiry.agentKey} · {nameOf(inquiry.workspaceId)}
+              </a>
+              <span className="muted small"> · {timeAgo(inquiry.createdAt)}</span>
+            </>
+          );
+          return inquiry.approval ? (
+            <ApprovalCard key={inquiry.id} testId="inquiry-card" view={{ ...inquiry, approval: inquiry.approval }} heading={heading} />
+          ) : (
+            <InquiryCard
+              key={inquiry.id}
+              testId="inquiry-card"
+              inquiry={inquiry}
+              heading={heading}
+              footer={<InquiryForwarding inquiry={inquiry} />}
+            />
+          );
+        })}
       </div>
     </div>
   );

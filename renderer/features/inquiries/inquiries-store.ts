@@ -76,8 +76,20 @@ export function createInquiriesStore(client: HostClient) {
 
 export type InquiriesStore = ReturnType<typeof createInquiriesStore>;
 
+/** Pending and with the user — not with a supervisor agent that was handed it (its forwarding chain ends at the user). */
+export function waitsForUser(inquiry: InquirySummary): boolean {
+  const last = inquiry.forwarding?.at(-1);
+  return inquiry.status === 'pending' && (!last || last.delivery === 'user');
+}
+
+/** The questions waiting for the user (a supervisor agent's ones are under All). */
 export function pendingInquiries(byId: Record<string, InquirySummary>): InquirySummary[] {
   return Object.values(byId)
-    .filter((inquiry) => inquiry.status === 'pending')
-    .sort((a, b) => a.createdAt - b.createdAt);
+    .filter(waitsForUser)
+    // High-priority questions first, then the oldest.
+    .sort((a, b) => rank(a) - rank(b) || a.createdAt - b.createdAt);
+}
+
+function rank(inquiry: InquirySummary): number {
+  return inquiry.priority === 'urgent' ? 0 : inquiry.priority === 'high' ? 1 : 2;
 }

@@ -6,6 +6,7 @@ import { useServices } from '../../app-context';
 import { errorMessage } from '../../api/host-call-error';
 import { ErrorBanner } from '../../components/error-banner';
 import { MarkdownBlock } from '../../components/markdown';
+import './inquiry-card.css';
 
 export interface InquiryView {
   id: string;
@@ -13,8 +14,14 @@ export interface InquiryView {
   suggestions: string[];
   files: string[];
   /** 'closed': no longer waiting, but the outcome is not known here. */
-  status: 'pending' | 'answered' | 'cancelled' | 'closed';
+  status: 'pending' | 'answered' | 'cancelled' | 'expired' | 'closed';
   responseText: string | null;
+  /** Absent: normal. */
+  priority?: 'normal' | 'high' | 'urgent';
+  /** When an unanswered question expires; null or absent: never. */
+  expiresAt?: number | null;
+  /** The supervisor agent that answered it; null or absent: you (or nobody yet). */
+  answeredByAgent?: string | null;
 }
 
 interface InquiryCardProps {
@@ -22,16 +29,19 @@ interface InquiryCardProps {
   /** Context shown above the question (agent, workspace, time). */
   heading?: ReactNode;
   testId?: string;
+  /** Shown at the bottom (the Inquiries page: the forwarding chain and who answered). */
+  footer?: ReactNode;
 }
 
 const TITLES: Record<InquiryView['status'], string> = {
   pending: 'The agent is asking you',
   answered: 'Question answered',
   cancelled: 'Question cancelled',
+  expired: 'Expired unanswered: the agent went on without an answer',
   closed: 'No longer waiting for an answer',
 };
 
-export function InquiryCard({ inquiry, heading, testId = 'entry-inquiry' }: InquiryCardProps) {
+export function InquiryCard({ inquiry, heading, testId = 'entry-inquiry', footer }: InquiryCardProps) {
   const { inquiries } = useServices();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -66,16 +76,33 @@ export function InquiryCard({ inquiry, heading, testId = 'entry-inquiry' }: Inqu
 
   return (
     <div
-      className={`inquiry-card inquiry-${inquiry.status}`}
+      className={`inquiry-card inquiry-${inquiry.status}${inquiry.priority && inquiry.priority !== 'normal' ? ' inquiry-high' : ''}`}
       data-testid={testId}
       data-inquiry-id={inquiry.id}
       data-status={inquiry.status}
+      data-priority={inquiry.priority ?? 'normal'}
+      role="article"
+      aria-label={`${inquiry.priority && inquiry.priority !== 'normal' ? `${inquiry.priority === 'urgent' ? 'Urgent' : 'High priority'} question` : 'Question'}${inquiry.status === 'expired' ? ', expired' : ''}: ${TITLES[inquiry.status]}`}
     >
       <div className="inquiry-top">
         <span className="inquiry-icon" aria-hidden="true">
           ?
         </span>
         <span className="inquiry-title">{TITLES[inquiry.status]}</span>
+        {inquiry.priority && inquiry.priority !== 'normal' ? (
+          <span className={`badge inquiry-priority priority-${inquiry.priority}`} data-testid="inquiry-priority">
+            {inquiry.priority === 'urgent' ? 'Urgent' : 'High priority'}
+          </span>
+        ) : null}
+        {inquiry.status === 'expired' ? (
+          <span className="badge inquiry-expired" data-testid="inquiry-expired">
+            Expired
+          </span>
+        ) : pending && inquiry.expiresAt ? (
+          <span className="muted small" data-testid="inquiry-expires">
+            expires {new Date(inquiry.expiresAt).toLocaleString()}
+          </span>
+        ) : null}
         {heading ? <span className="inquiry-heading">{heading}</span> : null}
       </div>
       <MarkdownBlock text={inquiry.markdown} />
@@ -131,10 +158,11 @@ export function InquiryCard({ inquiry, heading, testId = 'entry-inquiry' }: Inqu
         </>
       ) : inquiry.responseText ? (
         <div className="inquiry-response">
-          <span className="muted small">Your answer</span>
+          <span className="muted small">{inquiry.answeredByAgent ? `Answer from agent ${inquiry.answeredByAgent}` : 'Your answer'}</span>
           <div>{inquiry.responseText}</div>
         </div>
       ) : null}
+      {footer}
       {error ? <ErrorBanner message={error} onDismiss={() => setError(null)} /> : null}
     </div>
   );

@@ -4,6 +4,8 @@ import { AcontextSection } from './acontext-section';
 import { AppearanceSection } from './appearance-section';
 import { ApiKeysSection } from './api-keys-section';
 import { AppInfoSection } from './app-info-section';
+import { ApprovalsSection } from './approvals-section';
+import { InquiriesSection } from './inquiries-section';
 import { BudgetsSection } from './budgets-section';
 import { PricesSection } from './prices-section';
 import { ProvidersSection } from './providers-section';
@@ -24,7 +26,7 @@ export function SettingsPage({ section, model }: { section: string | null; model
         <div>
           <h1>Settings</h1>
           <p className="page-subtitle">
-            Saved API keys, model providers, task extraction, the Acontext API for your own agents, model prices, monthly budgets, agent templates, theme and
+            Saved API keys, model providers, task extraction, the Acontext API for your own agents, model prices, monthly budgets, tools approved without asking, agent templates, theme and
             notifications, and where dspatch keeps its data.
           </p>
         </div>
@@ -35,6 +37,8 @@ export function SettingsPage({ section, model }: { section: string | null; model
       <AcontextSection focused={section === 'acontext'} />
       <PricesSection focused={section === 'prices'} prefillModel={model} />
       <BudgetsSection focused={section === 'budgets'} />
+      <ApprovalsSection focused={section === 'approvals'} />
+      <InquiriesSection focused={section === 'inquiries'} />
       <TemplatesSection />
       <AppearanceSection />
       <AppInfoSection />

@@ -1,11 +1,11 @@
 // Getting the user's attention while the window is in the background: a desktop notification when an
-// agent asks a question or finishes a long turn or a budget reaches 80 % or 100 % (the host alerts once
+// agent asks a question (a high-priority one even while the window has focus) or finishes a long turn or a budget reaches 80 % or 100 % (the host alerts once
 // per budget, level and month), and the count of unanswered questions in the title.
 // One path for both hosts: the web Notification API works in browser mode and in Electron's renderer.
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
 import type { AppServices } from '../../app-context';
-import { pendingInquiries } from '../inquiries/inquiries-store';
+import { pendingInquiries, waitsForUser } from '../inquiries/inquiries-store';
 import { budgetLabel, formatUsd } from './budget-banner';
 import { navigate, paths } from './router';
 
@@ -38,8 +38,9 @@ export function watchForNotifications(services: AppServices): () => void {
   const notifiedInquiries = new Set<string>();
   const turnStartedAt = new Map<string, number>();
 
-  const notify = (title: string, body: string, hash: string, tag: string) => {
-    if (focused && document.visibilityState === 'visible') return;
+  /** `always`: also while the user looks at the app (a high-priority question). */
+  const notify = (title: string, body: string, hash: string, tag: string, always = false) => {
+    if (!always && focused && document.visibilityState === 'visible') return;
     if (!notificationsSupported() || window.Notification.permission !== 'granted') return;
     const notification = new window.Notification(title, { body, tag });
     notification.onclick = () => {
@@ -62,13 +63,16 @@ export function watchForNotifications(services: AppServices): () => void {
       }
     } else if (event.type === 'inquiry.updated') {
       const { inquiry } = event;
-      if (inquiry.status !== 'pending' || notifiedInquiries.has(inquiry.id)) return;
+      // Not while a supervisor agent has it: only once it reaches the user.
+      if (!waitsForUser(inquiry) || notifiedInquiries.has(inquiry.id)) return;
       notifiedInquiries.add(inquiry.id);
+      const high = inquiry.priority === 'high' || inquiry.priority === 'urgent';
       notify(
-        `${inquiry.agentKey} is asking you`,
+        high ? `${inquiry.priority === 'urgent' ? 'Urgent' : 'High priority'}: ${inquiry.agentKey} is asking you` : `${inquiry.agentKey} is asking you`,
         firstLine(inquiry.markdown),
         paths.session(inquiry.workspaceId, inquiry.sessionId),
         `inquiry-${inquiry.id}`,
+        high,
       );
     } else if (event.type === 'session.updated') {
       const { session } = event;

@@ -116,7 +116,7 @@ export const paths = {
   inquiries: () => '#/inquiries',
   activity: (filter?: FeedFilter) => `#/activity${filter ? feedFilterQuery(filter) : ''}`,
   usage: (query?: string) => `#/usage${query ? `?${query}` : ''}`,
-  settings: (section?: 'tasks' | 'acontext' | 'prices' | 'budgets' | 'providers') => `#/settings${section ? `/${section}` : ''}`,
+  settings: (section?: 'tasks' | 'acontext' | 'prices' | 'budgets' | 'providers' | 'approvals') => `#/settings${section ? `/${section}` : ''}`,
   addPrice: (model: string) => `#/settings/prices?model=${enc(model)}`,
 };
 

@@ -1,15 +1,19 @@
 // What the workspace is made of and what it still needs before it can run.
-import type { AgentNode, WorkspaceDetail } from '../../../electron/api/types';
+import type { AgentNode, SessionSummary, WorkspaceDetail } from '../../../electron/api/types';
 import { EmptyState } from '../../components/empty-state';
 import { paths } from '../shell/router';
+import { LiveAgentTree } from './live-agent-tree';
 
 export function WorkspaceOverview({
   workspace,
-  sessionCount,
+  sessions,
+  running,
 }: {
   workspace: WorkspaceDetail;
-  sessionCount: number;
+  sessions: readonly SessionSummary[];
+  running: boolean;
 }) {
+  const sessionCount = sessions.length;
   const missing = workspace.secrets.filter((secret) => !secret.isSet);
   return (
     <div className="overview">
@@ -38,6 +42,16 @@ export function WorkspaceOverview({
           Choose a conversation on the left to see its timeline and chat with the agent.
         </EmptyState>
       )}
+
+      {running && !workspace.configError && workspace.agents.length > 0 ? (
+        <section className="panel" aria-labelledby="live-agents-heading">
+          <div className="panel-header">
+            <h2 id="live-agents-heading">Running now</h2>
+            <span className="muted small">each agent's state, live</span>
+          </div>
+          <LiveAgentTree workspaceId={workspace.id} agents={workspace.agents} sessions={sessions} />
+        </section>
+      ) : null}
 
       <section className="panel">
         <div className="panel-header">

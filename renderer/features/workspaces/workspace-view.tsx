@@ -109,7 +109,7 @@ export function WorkspaceView({ workspaceId, tab, focusKey, sessionId, sessionFo
             </div>
           ) : (
             <div className="scroll-pane">
-              <WorkspaceOverview workspace={detail} sessionCount={sessions.length} />
+              <WorkspaceOverview workspace={detail} sessions={sessions} running={runStatus === 'running'} />
             </div>
           )}
         </section>

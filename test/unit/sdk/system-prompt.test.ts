@@ -57,6 +57,18 @@ describe('augmentSystemPrompt', () => {
     expect(prompt.indexOf('## Agent Coordination')).toBeGreaterThan(prompt.indexOf('## Inquiries'));
   });
 
+  it('tells an agent with peers how to handle an interrupting inquiry from a subordinate', () => {
+    const prompt = augmentSystemPrompt('Base.', { workspaceDir, peers: ['helper'] });
+    const interruptions = prompt.slice(prompt.indexOf('### Interruptions'));
+    expect(prompt.indexOf('### Interruptions')).toBeGreaterThan(prompt.indexOf('## Agent Coordination'));
+    for (const tool of ['receive_incoming_inquiry', 'reply_to_inquiry', 'continue_waiting_for_agent_response', 'send_inquiry']) {
+      expect(interruptions).toContain(`\`${tool}\``);
+    }
+    expect(interruptions).toContain('`INTERRUPTED`');
+    expect(interruptions).toContain('[INQUIRY FROM SUBORDINATE AGENT');
+    expect(augmentSystemPrompt('Base.', { workspaceDir, peers: [] })).not.toContain('Interruptions');
+  });
+
   it('orders the sections: prompt, workspace, inquiries, coordination', () => {
     const prompt = augmentSystemPrompt('Base.', { workspaceDir, authority: 'Anything.', peers: ['a'] });
     const headings = prompt.split('\n').filter((line) => line.startsWith('## '));
