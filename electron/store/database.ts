@@ -22,11 +22,12 @@ import providers from './migrations/0015_providers.sql?raw';
 import talkConversations from './migrations/0016_talk_conversations_inquiry_expiry.sql?raw';
 import toolApprovals from './migrations/0017_tool_approvals.sql?raw';
 import inquiryForwarding from './migrations/0018_inquiry_forwarding.sql?raw';
+import messagesTurnIndex from './migrations/0019_messages_turn_index.sql?raw';
 
 export type Db = Database.Database;
 
 /** In order; the index + 1 is the user_version after applying it. Never edit one that shipped. */
-const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext, sessionFlags, prices, search, budgets, activityFeed, usageDashboard, usageTurn, usageRollup, providers, talkConversations, toolApprovals, inquiryForwarding];
+const MIGRATIONS: readonly string[] = [init, sessionSeq, consents, tasks, entryChunks, acontext, sessionFlags, prices, search, budgets, activityFeed, usageDashboard, usageTurn, usageRollup, providers, talkConversations, toolApprovals, inquiryForwarding, messagesTurnIndex];
 
 export function openDatabase(dataDir: string): Db {
   prepareDataDir(dataDir);
