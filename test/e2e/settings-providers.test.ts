@@ -37,6 +37,10 @@ describe('Settings → Providers', () => {
     await expect.poll(() => rows.count(), POLL).toBe(1);
     expect(await rows.first().textContent()).toContain('openai');
     expect(await section.getByRole('button', { name: 'Remove provider openai' }).count()).toBe(0);
+    // On the same page, task extraction is on but has no key yet: it says so rather than "Off".
+    const tasks = page.getByRole('region', { name: 'Tasks', exact: true });
+    await expect.poll(() => tasks.getByTestId('tasks-settings-state').textContent(), POLL).toBe('Not set up');
+    expect(await tasks.getByRole('switch', { name: 'Extract tasks from conversations' }).isChecked()).toBe(true);
 
     const form = section.getByRole('form', { name: 'Add a provider' });
     const add = form.getByRole('button', { name: 'Add provider' });

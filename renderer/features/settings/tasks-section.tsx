@@ -156,7 +156,8 @@ export function TasksSection({ apiKeys, focused }: TasksSectionProps) {
             className={`badge ${current.active ? 'badge-ok' : 'badge-warn'}`}
             data-testid="tasks-settings-state"
           >
-            {current.active ? 'On' : 'Off'}
+            {/* Turned on but missing a key or model: not "Off" beside a ticked box. */}
+            {current.active ? 'On' : current.settings.enabled ? 'Not set up' : 'Off'}
           </span>
         ) : null}
       </div>
