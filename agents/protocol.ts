@@ -1,7 +1,7 @@
 // The agent ⇄ host protocol. One agent process serves one agent key of one run and hosts many
 // instances (conversations). Both sides validate every message with these schemas; an unknown or
 // malformed message is reported, never trusted.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const INSTANCE_STATES = ['idle', 'generating', 'waiting_for_agent', 'waiting_for_inquiry'] as const;
 export const instanceStateSchema = z.enum(INSTANCE_STATES);

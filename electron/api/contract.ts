@@ -1,6 +1,6 @@
 // The HostApi: every method the renderer may call, its request schema and response type, and the
 // events the host pushes. Both transports (Electron IPC, WebSocket) carry exactly this table.
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   AcontextApiStatus,
   AcontextOverview,
@@ -90,32 +90,35 @@ export const FEED_KINDS = ['tool', 'reasoning', 'inquiry', 'talk', 'error', 'lif
 /** An Activity feed cursor, `<createdAt>.<row id>`: the row id's first letter names its source table. */
 export const FEED_CURSOR = /^(\d{1,16})\.([atkl][0-9A-Za-z-]{1,200})$/;
 
-/** Request schemas, one per method. Every request is parsed with its schema before a service sees it. */
-export const requestSchemas = {
-  'app.info': z.object({}),
+/**
+ * Request schemas, one per method. Every request is parsed with its schema before a service sees it.
+ * Each is built on its method's first call, not at import: building them all was a good part of a cold start.
+ */
+const schemaBuilders = {
+  'app.info': () => z.object({}),
   /** Desktop only: the native folder picker. */
-  'app.pickDirectory': z.object({ title: z.string().max(200).optional() }),
+  'app.pickDirectory': () => z.object({ title: z.string().max(200).optional() }),
   /** Desktop only: the native save dialog, then the conversation's export written to the chosen file. */
-  'app.saveExport': z.object({ sessionId: id, format: z.enum(['md', 'json']) }),
+  'app.saveExport': () => z.object({ sessionId: id, format: z.enum(['md', 'json']) }),
 
-  'workspaces.list': z.object({}),
-  'workspaces.get': z.object({ workspaceId: id }),
+  'workspaces.list': () => z.object({}),
+  'workspaces.get': () => z.object({ workspaceId: id }),
   /** Register an existing directory that holds a dspatch.workspace.yml. */
-  'workspaces.add': z.object({ dir: z.string().min(1).max(4096) }),
+  'workspaces.add': () => z.object({ dir: z.string().min(1).max(4096) }),
   /** Validate workspace YAML without writing anything. */
-  'workspaces.validate': z.object({ yaml: text }),
+  'workspaces.validate': () => z.object({ yaml: text }),
   /** The new-workspace wizard's step 1: whether a workspace can be created in this folder. */
-  'workspaces.checkDir': z.object({ dir: z.string().max(4096) }),
-  'workspaces.create': z.object({
+  'workspaces.checkDir': () => z.object({ dir: z.string().max(4096) }),
+  'workspaces.create': () => z.object({
     dir: z.string().min(1).max(4096),
     yaml: text,
     secrets: secretMap,
     overwrite: z.boolean(),
   }),
-  'workspaces.update': z.object({ workspaceId: id, yaml: text, secrets: secretMap }),
-  'workspaces.remove': z.object({ workspaceId: id }),
+  'workspaces.update': () => z.object({ workspaceId: id, yaml: text, secrets: secretMap }),
+  'workspaces.remove': () => z.object({ workspaceId: id }),
   /** Refused with consent_required until workspaces.consent confirmed what launchConsent lists. */
-  'workspaces.launch': z.object({
+  'workspaces.launch': () => z.object({
     workspaceId: id,
     /** false: start the agent processes but open no conversation (the CLI opens its own). */
     autoStart: z.boolean().optional(),
@@ -123,70 +126,70 @@ export const requestSchemas = {
     env: z.record(envKey, secretValue).optional(),
   }),
   /** What the user must still confirm before the workspace runs: its code, where its secrets go. */
-  'workspaces.launchConsent': z.object({ workspaceId: id }),
+  'workspaces.launchConsent': () => z.object({ workspaceId: id }),
   /** Confirms the items launchConsent (or a consent_required error) listed under this fingerprint. */
-  'workspaces.consent': z.object({ workspaceId: id, fingerprint: z.string().max(64).regex(/^[0-9a-f]{64}$/, 'must be a fingerprint from launchConsent') }),
-  'workspaces.stop': z.object({ workspaceId: id }),
+  'workspaces.consent': () => z.object({ workspaceId: id, fingerprint: z.string().max(64).regex(/^[0-9a-f]{64}$/, 'must be a fingerprint from launchConsent') }),
+  'workspaces.stop': () => z.object({ workspaceId: id }),
 
-  'secrets.set': z.object({ workspaceId: id, key: envKey, value: secretValue }),
-  'secrets.remove': z.object({ workspaceId: id, key: envKey }),
+  'secrets.set': () => z.object({ workspaceId: id, key: envKey, value: secretValue }),
+  'secrets.remove': () => z.object({ workspaceId: id, key: envKey }),
 
-  'apiKeys.list': z.object({}),
-  'apiKeys.set': z.object({ name: z.string().max(64).regex(/^[A-Za-z0-9_.-]{1,64}$/), value: secretValue }),
-  'apiKeys.remove': z.object({ name: z.string().min(1).max(64) }),
+  'apiKeys.list': () => z.object({}),
+  'apiKeys.set': () => z.object({ name: z.string().max(64).regex(/^[A-Za-z0-9_.-]{1,64}$/), value: secretValue }),
+  'apiKeys.remove': () => z.object({ name: z.string().min(1).max(64) }),
 
-  'templates.list': z.object({}),
-  'templates.readme': z.object({ name: z.string().min(1).max(200) }),
+  'templates.list': () => z.object({}),
+  'templates.readme': () => z.object({ name: z.string().min(1).max(200) }),
   /** `confirm`: the user agreed that this folder's code runs with their rights; without it, consent_required. */
-  'templates.add': z.object({ dir: z.string().min(1).max(4096), confirm: z.boolean().optional() }),
-  'templates.remove': z.object({ name: z.string().min(1).max(200) }),
+  'templates.add': () => z.object({ dir: z.string().min(1).max(4096), confirm: z.boolean().optional() }),
+  'templates.remove': () => z.object({ name: z.string().min(1).max(200) }),
   /** Writes a new template folder (dspatch.agent.yml, agent.ts, README.md, tsconfig.json); DIR must be new or empty. */
-  'templates.scaffold': z.object({ name: z.string().min(1).max(200), dir: z.string().min(1).max(4096) }),
+  'templates.scaffold': () => z.object({ name: z.string().min(1).max(200), dir: z.string().min(1).max(4096) }),
 
   /** Pinned first, then the most recently updated; archived ones only with includeArchived. */
-  'sessions.list': z.object({ workspaceId: id, includeArchived: z.boolean().optional() }),
-  'sessions.open': z.object({ sessionId: id, limit: z.number().int().min(1).max(5000).optional() }),
-  'sessions.history': z.object({ sessionId: id, beforeEntryId: id, limit: z.number().int().min(1).max(5000) }),
+  'sessions.list': () => z.object({ workspaceId: id, includeArchived: z.boolean().optional() }),
+  'sessions.open': () => z.object({ sessionId: id, limit: z.number().int().min(1).max(5000).optional() }),
+  'sessions.history': () => z.object({ sessionId: id, beforeEntryId: id, limit: z.number().int().min(1).max(5000) }),
   /** The whole conversation in OpenAI chat format, oldest first (`dspatch sessions show`). */
-  'sessions.messages': z.object({ sessionId: id }),
-  'sessions.create': z.object({ workspaceId: id, agentKey: z.string().min(1).max(200) }),
-  'sessions.send': z.object({ sessionId: id, text: text.min(1) }),
-  'sessions.interrupt': z.object({ sessionId: id }),
-  'sessions.rename': z.object({ sessionId: id, title: z.string().trim().min(1).max(200) }),
+  'sessions.messages': () => z.object({ sessionId: id }),
+  'sessions.create': () => z.object({ workspaceId: id, agentKey: z.string().min(1).max(200) }),
+  'sessions.send': () => z.object({ sessionId: id, text: text.min(1) }),
+  'sessions.interrupt': () => z.object({ sessionId: id }),
+  'sessions.rename': () => z.object({ sessionId: id, title: z.string().trim().min(1).max(200) }),
   /** Refused (conflict) while its agent is generating or waiting. */
-  'sessions.delete': z.object({ sessionId: id }),
+  'sessions.delete': () => z.object({ sessionId: id }),
   /** Leaves out what is not given. */
-  'sessions.setFlags': z.object({ sessionId: id, pinned: z.boolean().optional(), archived: z.boolean().optional() }),
-  'sessions.restart': z.object({ sessionId: id }),
+  'sessions.setFlags': () => z.object({ sessionId: id, pinned: z.boolean().optional(), archived: z.boolean().optional() }),
+  'sessions.restart': () => z.object({ sessionId: id }),
   /**
    * The conversation as a file, redacted, a page at a time (each fits one WebSocket frame): the first
    * call renders it; while nextOffset is not null, ask again with its exportId and offset.
    */
-  'sessions.export': z.object({
+  'sessions.export': () => z.object({
     sessionId: id,
     format: z.enum(['md', 'json']),
     exportId: id.optional(),
     offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   }),
   /** Retry, Regenerate, and (with text) Edit: the user's last message is sent again in place of its turn. */
-  'sessions.resend': z.object({ sessionId: id, text: text.min(1).optional() }),
+  'sessions.resend': () => z.object({ sessionId: id, text: text.min(1).optional() }),
 
-  'inquiries.list': z.object({ status: z.enum(['pending', 'answered', 'all']).optional() }),
-  'inquiries.answer': z.object({
+  'inquiries.list': () => z.object({ status: z.enum(['pending', 'answered', 'all']).optional() }),
+  'inquiries.answer': () => z.object({
     inquiryId: id,
     text: text.min(1),
     suggestionIndex: z.number().int().min(0).max(3).optional(),
   }),
   /** A tool approval: approve, reject, or approve and always approve that tool in the workspace. */
-  'inquiries.decide': z.object({ inquiryId: id, decision: z.enum(['approve', 'reject', 'always']) }),
+  'inquiries.decide': () => z.object({ inquiryId: id, decision: z.enum(['approve', 'reject', 'always']) }),
   /** How long a supervisor agent has to answer a subordinate's inquiry before it moves one level up. */
-  'inquiries.settings': z.object({}),
-  'inquiries.updateSettings': z.object({ forwardTimeoutSeconds: z.number().positive().max(86_400) }),
+  'inquiries.settings': () => z.object({}),
+  'inquiries.updateSettings': () => z.object({ forwardTimeoutSeconds: z.number().positive().max(86_400) }),
   /** The tools each workspace always approves (Settings → Approvals). */
-  'approvals.rules': z.object({ workspaceId: id.optional() }),
-  'approvals.removeRule': z.object({ workspaceId: id, tool: z.string().min(1).max(200) }),
+  'approvals.rules': () => z.object({ workspaceId: id.optional() }),
+  'approvals.removeRule': () => z.object({ workspaceId: id, tool: z.string().min(1).max(200) }),
 
-  'logs.list': z.object({
+  'logs.list': () => z.object({
     workspaceId: id.optional(),
     level: z.enum(['debug', 'info', 'warn', 'error']).optional(),
     query: z.string().max(500).optional(),
@@ -196,7 +199,7 @@ export const requestSchemas = {
    * The Activity feed across all sessions, newest first, a page at a time: pass a page's nextCursor
    * as `before` for the next. `since` inclusive, `until` exclusive, in ms.
    */
-  'activity.feed': z.object({
+  'activity.feed': () => z.object({
     workspaceId: id.optional(),
     agentKey: z.string().min(1).max(200).optional(),
     sessionId: id.optional(),
@@ -208,17 +211,17 @@ export const requestSchemas = {
     before: z.string().max(256).regex(FEED_CURSOR, 'must be a nextCursor from an earlier page').optional(),
     limit: z.number().int().min(1).max(1000).optional(),
   }),
-  'usage.list': z.object({ workspaceId: id.optional(), limit: z.number().int().min(1).max(5000).optional() }),
+  'usage.list': () => z.object({ workspaceId: id.optional(), limit: z.number().int().min(1).max(5000).optional() }),
   /** `since` (inclusive) and `until` (exclusive) are ms; omitted, the range is open on that side. */
-  'usage.summary': z.object({ workspaceId: id.optional(), since: epochMs.optional(), until: epochMs.optional() }),
+  'usage.summary': () => z.object({ workspaceId: id.optional(), since: epochMs.optional(), until: epochMs.optional() }),
   /** The Usage dashboard: per UTC day and model or workspace, for the chart. */
-  'usage.daily': usageRange.extend({ by: z.enum(['model', 'workspace']) }).refine(...boundedRange),
+  'usage.daily': () => usageRange.extend({ by: z.enum(['model', 'workspace']) }).refine(...boundedRange),
   /** Totals per model, workspace, agent, session or task, most tokens first. */
-  'usage.breakdown': usageRange
+  'usage.breakdown': () => usageRange
     .extend({ by: z.enum(['model', 'workspace', 'agent', 'session', 'task']), limit: z.number().int().min(1).max(1000).optional() })
     .refine(...boundedRange),
   /** The calls of one breakdown row (its `filter`), newest first. */
-  'usage.calls': usageRange
+  'usage.calls': () => usageRange
     .extend({ filter: usageCallFilter, limit: z.number().int().min(1).max(1000).optional() })
     .refine(...boundedRange),
 
@@ -226,12 +229,12 @@ export const requestSchemas = {
    * Full-text search across all workspaces (or one): the best `limit` hits, grouped by conversation.
    * The query is searched as text (FTS5 syntax in it is not syntax).
    */
-  'search.query': z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(200).optional(), workspaceId: id.optional() }),
+  'search.query': () => z.object({ query: z.string().max(500), limit: z.number().int().min(1).max(200).optional(), workspaceId: id.optional() }),
 
   /** The price table, USD per million tokens per model and the UTC day it applies from. */
-  'prices.list': z.object({}),
+  'prices.list': () => z.object({}),
   /** Without validFrom, a model's first price covers all its calls and a later one applies from today. */
-  'prices.set': z.object({
+  'prices.set': () => z.object({
     model: modelName,
     inputPerMTok: perMTok,
     cachedInputPerMTok: perMTok,
@@ -239,24 +242,24 @@ export const requestSchemas = {
     validFrom: calendarDay.optional(),
   }),
   /** Without validFrom, every price of the model. */
-  'prices.remove': z.object({ model: modelName, validFrom: calendarDay.optional() }),
+  'prices.remove': () => z.object({ model: modelName, validFrom: calendarDay.optional() }),
 
   /** Monthly limits in USD (calendar month, UTC): workspaceId absent is the global budget. */
-  'budgets.list': z.object({}),
+  'budgets.list': () => z.object({}),
   /** Replaces the budget; answers its status at once, so a limit below this month's spending shows. */
-  'budgets.set': z.object({
+  'budgets.set': () => z.object({
     workspaceId: id.optional(),
     // zod refuses NaN, Infinity and strings; zero would refuse every turn, so the least is a cent.
     monthlyUsd: z.number().min(0.01, 'must be at least $0.01 (remove the budget for no limit)').max(1_000_000_000),
   }),
-  'budgets.remove': z.object({ workspaceId: id.optional() }),
+  'budgets.remove': () => z.object({ workspaceId: id.optional() }),
   /** Spent, limit and percent of every budget this month. */
-  'budgets.status': z.object({}),
+  'budgets.status': () => z.object({}),
 
   /** Providers from Settings (plus the built-in `openai`), for any workspace's agents (`provider:`). */
-  'providers.list': z.object({}),
+  'providers.list': () => z.object({}),
   /** Adds or replaces a provider by name. */
-  'providers.save': z.object({
+  'providers.save': () => z.object({
     name: providerName,
     baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as http://127.0.0.1:11434/v1' }).max(2000),
     api: z.enum(['responses', 'chat'], { error: 'must be "responses" or "chat"' }),
@@ -269,18 +272,18 @@ export const requestSchemas = {
       .optional(),
     defaultModel: z.string().trim().min(1, 'must name a model').max(200).nullable().optional(),
   }),
-  'providers.remove': z.object({ name: providerName }),
+  'providers.remove': () => z.object({ name: providerName }),
   /** GET {baseUrl}/models with the provider's key: its models, or what to change. */
-  'providers.test': z.object({ name: providerName }),
+  'providers.test': () => z.object({ name: providerName }),
 
   /** A conversation's tasks, progress, preferences and extraction status. */
-  'tasks.board': z.object({ sessionId: id }),
+  'tasks.board': () => z.object({ sessionId: id }),
   /** Runs the pending extraction now; resolves when it has finished. */
-  'tasks.flush': z.object({ sessionId: id }),
+  'tasks.flush': () => z.object({ sessionId: id }),
   /** Failed messages go back to pending and are extracted now. */
-  'tasks.retry': z.object({ sessionId: id }),
-  'tasks.settings': z.object({}),
-  'tasks.updateSettings': z.object({
+  'tasks.retry': () => z.object({ sessionId: id }),
+  'tasks.settings': () => z.object({}),
+  'tasks.updateSettings': () => z.object({
     enabled: z.boolean().optional(),
     model: z.string().trim().min(1).max(200).optional(),
     baseUrl: z.url({ protocol: /^https?$/ }).max(2000).nullable().optional(),
@@ -289,19 +292,32 @@ export const requestSchemas = {
     idleSeconds: z.number().min(0.1).max(3600).optional(),
   }),
   /** Calls, errors and durations per tool, for one conversation or a whole workspace. */
-  'tools.stats': z.union([z.object({ sessionId: id }).strict(), z.object({ workspaceId: id }).strict()]),
+  'tools.stats': () => z.union([z.object({ sessionId: id }).strict(), z.object({ workspaceId: id }).strict()]),
 
   /** The Acontext-compatible API: where it is served; on desktop, its own listener's setting. */
-  'acontext.settings': z.object({}),
-  'acontext.updateSettings': z.object({ enabled: z.boolean().optional(), port: z.number().int().min(1024).max(65535).optional() }),
+  'acontext.settings': () => z.object({}),
+  'acontext.updateSettings': () => z.object({ enabled: z.boolean().optional(), port: z.number().int().min(1024).max(65535).optional() }),
   /** The API key (sk-ac-…) for agents outside the app; made on first use. */
-  'acontext.apiKey': z.object({}),
+  'acontext.apiKey': () => z.object({}),
   /** Spaces and sessions of the API, for "External sessions". */
-  'acontext.sessions': z.object({}),
+  'acontext.sessions': () => z.object({}),
 } as const;
 
-export type HostMethod = keyof typeof requestSchemas;
-export type HostRequest<M extends HostMethod> = z.input<(typeof requestSchemas)[M]>;
+export type RequestSchemas = { [M in keyof typeof schemaBuilders]: ReturnType<(typeof schemaBuilders)[M]> };
+const builtSchemas = new Map<HostMethod, z.ZodType>();
+
+/** The request schema of `method`; undefined for a name that is not a method. */
+export function requestSchema<M extends HostMethod>(method: M): RequestSchemas[M];
+export function requestSchema(method: string): z.ZodType | undefined;
+export function requestSchema(method: string): z.ZodType | undefined {
+  if (!Object.hasOwn(schemaBuilders, method)) return undefined;
+  let schema = builtSchemas.get(method as HostMethod);
+  if (!schema) builtSchemas.set(method as HostMethod, (schema = schemaBuilders[method as HostMethod]()));
+  return schema;
+}
+
+export type HostMethod = keyof typeof schemaBuilders;
+export type HostRequest<M extends HostMethod> = z.input<RequestSchemas[M]>;
 
 export interface HostResponses {
   'app.info': AppInfo;
@@ -455,4 +471,4 @@ export interface HostClient {
   onConnectionChange?(listener: (connected: boolean) => void): () => void;
 }
 
-export const HOST_METHODS = Object.keys(requestSchemas) as HostMethod[];
+export const HOST_METHODS = Object.keys(schemaBuilders) as HostMethod[];

@@ -2,8 +2,8 @@
 // `handle(method, request)` that validates every request before any service sees it. Electron main,
 // browser mode and the CLI each create one with their own Spawner and SecretCipher.
 import { join } from 'node:path';
-import type { z } from 'zod';
-import { requestSchemas, type HostErrorPayload, type HostEvent, type HostMethod, type HostRequest, type HostResponses } from '../api/contract';
+import type * as z from 'zod';
+import { requestSchema, type HostErrorPayload, type RequestSchemas, type HostEvent, type HostMethod, type HostRequest, type HostResponses } from '../api/contract';
 import { Store } from '../store/store';
 import { AcontextService } from './acontext/acontext-service';
 import { BudgetService } from './budget-service';
@@ -64,7 +64,7 @@ export interface HostServices {
 }
 
 export interface Host {
-  /** Validates `request` against requestSchemas[method]; never throws: resolves to an envelope. */
+  /** Validates `request` against requestSchema(method); never throws: resolves to an envelope. */
   handle(method: string, request: unknown): Promise<Envelope>;
   /** Typed in-process call for the CLI and tests; throws HostError. */
   call<M extends HostMethod>(method: M, request: HostRequest<M>): Promise<HostResponses[M]>;
@@ -74,7 +74,7 @@ export interface Host {
 }
 
 type Handlers = { [M in HostMethod]: (request: HostRequestParsed<M>) => Promise<HostResponses[M]> | HostResponses[M] };
-type HostRequestParsed<M extends HostMethod> = z.infer<(typeof requestSchemas)[M]>;
+type HostRequestParsed<M extends HostMethod> = z.infer<RequestSchemas[M]>;
 
 export async function createHost(options: HostOptions): Promise<Host> {
   const listeners = new Set<(event: HostEvent) => void>();
@@ -361,7 +361,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
   };
 
   async function call<M extends HostMethod>(method: M, request: HostRequest<M>): Promise<HostResponses[M]> {
-    const schema = requestSchemas[method];
+    const schema = requestSchema(method);
     const parsed = schema.safeParse(request);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -380,7 +380,7 @@ export async function createHost(options: HostOptions): Promise<Host> {
     },
     call,
     async handle(method, request) {
-      if (!Object.hasOwn(requestSchemas, method)) {
+      if (!requestSchema(method)) {
         return { ok: false, error: { code: 'bad_request', message: `Unknown method "${String(method).slice(0, 100)}".` } };
       }
       try {

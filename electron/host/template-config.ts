@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ValidationProblem } from '../api/contract';
 import { AGENT_ENV } from '../../agents/protocol';
 

@@ -4,7 +4,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { isMap, stringify } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ValidationProblem, WorkspaceValidation } from '../api/contract';
 import type { AgentNode } from '../api/types';
 import {

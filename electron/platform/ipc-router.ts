@@ -1,7 +1,7 @@
 // Electron IPC transport of the HostApi: one `ipcMain.handle` channel per method (channel = method name)
 // and one push channel for events. Every call is checked before the host sees it (security checklist
 // item 17): the sender must be the main frame of one of our windows, showing a page from app://dspatch.
-// Request payloads are validated by the host against requestSchemas; nothing here looks inside them.
+// Request payloads are validated by the host against their request schema; nothing here looks inside them.
 import { ipcMain } from 'electron';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { HOST_METHODS } from '../api/contract';

@@ -3,7 +3,7 @@
 // restored: a monitor unplugged since the last run must not leave the window off-screen.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BrowserWindow, Rectangle } from 'electron';
 import { narrowToOwner } from '../host/data-dir';
 import type { PlatformLogger } from './logger';

@@ -5,7 +5,7 @@
 // that carries an Origin header comes from a web page, and no page may use this API.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError } from '../host/acontext/api-error';
 import type { AcontextService, Page } from '../host/acontext/acontext-service';
 import { FORMATS } from '../host/acontext/message-formats';

@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HostEvent } from '../api/contract';
 import type { Host } from '../host/host';
 import type { Logger } from '../host/logger';

@@ -3,7 +3,7 @@
 // out of it, as upstream's normalizers and converters do (acontext.md §5). A message read back in the
 // format it was stored in is the stored JSON itself, so an OpenAI round trip is exact. From the parts
 // come the columns the app's extractor and timeline read (role, text, tool_calls, tool_call_id).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AcontextFormat } from '../../store/acontext-repo';
 import { ApiError } from './api-error';
 

@@ -3,7 +3,7 @@
 // Chat Completions. Tool calls are applied to a TaskDraft; the caller commits the draft.
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TaskSummary } from '../../api/types';
 import type { ExtractionMessage, PassOutcome } from '../../store/task-repo';
 import { RuleError, TASK_STATUSES, TaskDraft } from './task-draft';

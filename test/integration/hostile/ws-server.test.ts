@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import {
   HOST_METHODS,
   MAX_SECRETS_PER_REQUEST,
-  requestSchemas,
+  requestSchema,
   type HostMethod,
 } from '../../../electron/api/contract';
 import {
@@ -465,7 +465,7 @@ function fieldsOf(schema: z.ZodType): string[] {
 
 /** Methods whose schema refuses an empty object, so a request without their fields must fail. */
 const METHODS_WITH_REQUIRED_FIELDS = HOST_METHODS.filter(
-  (method) => !requestSchemas[method].safeParse({}).success,
+  (method) => !requestSchema(method).safeParse({}).success,
 );
 
 function hostileRequests(count: number): HostileRequest[] {
@@ -549,7 +549,7 @@ function hostileRequests(count: number): HostileRequest[] {
       case 2: {
         // Every field of the method's schema gets a value of a type no field accepts.
         const params = Object.fromEntries(
-          fieldsOf(requestSchemas[method] as z.ZodType).map((key) => [key, pick(wrongValues)]),
+          fieldsOf(requestSchema(method) as z.ZodType).map((key) => [key, pick(wrongValues)]),
         );
         return { frame: JSON.stringify({ id, method, params }), replyId: id };
       }
@@ -740,7 +740,7 @@ function maxRequestBytes(method: HostMethod): number {
     '{"id":,"method":,"params":}'.length +
     id +
     Buffer.byteLength(JSON.stringify(method)) +
-    maxJsonBytes(requestSchemas[method] as z.ZodType, method)
+    maxJsonBytes(requestSchema(method) as z.ZodType, method)
   );
 }
 
@@ -758,18 +758,18 @@ describe('the frame cap and the request schemas agree', () => {
     for (const method of ['workspaces.create', 'workspaces.update'] as const) {
       const base = { dir: '/w', workspaceId: 'w', yaml: '', overwrite: false };
       expect(
-        requestSchemas[method].safeParse({ ...base, secrets: secrets(MAX_SECRETS_PER_REQUEST) }).success,
+        requestSchema(method).safeParse({ ...base, secrets: secrets(MAX_SECRETS_PER_REQUEST) }).success,
       ).toBe(true);
       expect(
-        requestSchemas[method].safeParse({ ...base, secrets: secrets(MAX_SECRETS_PER_REQUEST + 1) }).success,
+        requestSchema(method).safeParse({ ...base, secrets: secrets(MAX_SECRETS_PER_REQUEST + 1) }).success,
       ).toBe(false);
     }
   });
 
   it('the largest valid request, every character escaped, goes through and gets a real answer', async () => {
-    const schema = requestSchemas['workspaces.update'];
-    const keyMax = requestSchemas['secrets.set'].shape.key.maxLength ?? 0;
-    const valueMax = requestSchemas['secrets.set'].shape.value.maxLength ?? 0;
+    const schema = requestSchema('workspaces.update');
+    const keyMax = requestSchema('secrets.set').shape.key.maxLength ?? 0;
+    const valueMax = requestSchema('secrets.set').shape.value.maxLength ?? 0;
     const params = {
       workspaceId: '\u0000'.repeat(schema.shape.workspaceId.maxLength ?? 0),
       yaml: '\u0001'.repeat(schema.shape.yaml.maxLength ?? 0),
