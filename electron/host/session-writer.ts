@@ -19,6 +19,12 @@ import { withTurnUsage } from '../store/turn-usage';
  */
 export const BATCH_MS = 5;
 
+/**
+ * Seqs are reserved in the sessions table this many at a time, so a tick stores none of them, and a
+ * host started after a crash continues above every seq the one before could have handed out.
+ */
+const SEQ_RESERVATION = 1000;
+
 export interface SessionRef {
   sessionId: string;
   workspaceId: string;
@@ -40,6 +46,8 @@ export class SessionWriter {
   readonly #queue: Op[] = [];
   /** The last seq published per session, loaded from the store on first use. */
   readonly #seq = new Map<string, number>();
+  /** The highest seq reserved in the store per session; #seq never passes it without storing a new one. */
+  readonly #reservedSeq = new Map<string, number>();
   /** Entries (messages and activities) the agent created in a session's open turn: the only ones it may change. */
   readonly #openEntries = new Map<string, Set<string>>();
   /** Coalesced deltas not yet written, by message or activity id, in arrival order. */
@@ -60,7 +68,11 @@ export class SessionWriter {
   /** The seq of the last event emitted for a session; a snapshot taken now reflects all of them. */
   seqOf(sessionId: string): number {
     let seq = this.#seq.get(sessionId);
-    if (seq === undefined) this.#seq.set(sessionId, (seq = this.store.sessions.eventSeq(sessionId)));
+    if (seq === undefined) {
+      seq = this.store.sessions.eventSeq(sessionId);
+      this.#seq.set(sessionId, seq);
+      this.#reservedSeq.set(sessionId, seq);
+    }
     return seq;
   }
 
@@ -112,7 +124,6 @@ export class SessionWriter {
   publish(sessionId: string, change: SessionChange): void {
     if (change.type === 'state' && (change.state === 'crashed' || change.state === 'stopped')) this.#endTurn(sessionId, 'drop');
     const seq = this.#nextSeq(sessionId);
-    this.store.sessions.setEventSeq(sessionId, seq);
     // The host's emit redacts every event; redacting here too would walk each change twice.
     this.emit({ type: 'session.event', sessionId, seq, change });
   }
@@ -138,11 +149,7 @@ export class SessionWriter {
         }
       }
       this.#applyAppends(changes);
-      // Seqs are stored in the same transaction as what they number: after a crash the next host
-      // continues from the last seq any client could have seen.
-      const numbered = changes.map(({ sessionId, change }) => ({ sessionId, seq: this.#nextSeq(sessionId), change }));
-      for (const sessionId of new Set(changes.map((c) => c.sessionId))) this.store.sessions.setEventSeq(sessionId, this.seqOf(sessionId));
-      return numbered;
+      return changes.map(({ sessionId, change }) => ({ sessionId, seq: this.#nextSeq(sessionId), change }));
     });
     // Written now, not queued: a flush must leave nothing behind (close() relies on it).
     for (const { op, problem } of failures) {
@@ -177,9 +184,15 @@ export class SessionWriter {
     this.#timer ??= setTimeout(() => this.flush(), this.#lastWrite + BATCH_MS - performance.now());
   }
 
+  /** The next seq of a session; past the reservation, the next one is stored first. */
   #nextSeq(sessionId: string): number {
     const seq = this.seqOf(sessionId) + 1;
     this.#seq.set(sessionId, seq);
+    if (seq > this.#reservedSeq.get(sessionId)!) {
+      const reserved = seq + SEQ_RESERVATION - 1;
+      this.store.sessions.setEventSeq(sessionId, reserved);
+      this.#reservedSeq.set(sessionId, reserved);
+    }
     return seq;
   }
 

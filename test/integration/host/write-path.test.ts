@@ -122,6 +122,7 @@ describe('write path', () => {
     const { workspace, sessionId } = await launchWorkspace(first, ECHO);
     await sendAndWait(first, sessionId, 'remember this');
     await sendAndWait(first, sessionId, 'and this');
+    const lastSeqOfFirst = Math.max(...first.events.sessionEvents(sessionId).map((event) => event.seq));
     await first.close();
 
     const second = await startHost({ dataDir: first.dataDir });
@@ -145,9 +146,14 @@ describe('write path', () => {
       ['assistant', 'and this', 'done'],
     ]);
 
+    // A seq is never handed out twice: a client that saw the first host's events misses none of the second's.
+    expect(snapshot.seq).toBeGreaterThanOrEqual(lastSeqOfFirst);
+
     // And it continues: a message launches the workspace again and the agent answers.
     const turn = await sendAndWait(second, sessionId, 'still there?');
     expect(turn.reply).toBe('still there?');
+    const seqsOfSecond = second.events.sessionEvents(sessionId).map((event) => event.seq);
+    expect(Math.min(...seqsOfSecond)).toBeGreaterThan(snapshot.seq);
   });
 
   it('coalesces a flood of deltas into fewer append events, losing no text', async () => {

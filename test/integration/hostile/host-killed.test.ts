@@ -81,6 +81,10 @@ describe('a host killed mid-stream', () => {
 
       const db = new Database(join(dataDir, 'dspatch.db'));
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      // Every seq the client saw is at or under the stored one: the next host numbers above them all.
+      const { seq: storedSeq } = db.prepare('SELECT event_seq AS seq FROM sessions WHERE id = ?').get(sessionId) as { seq: number };
+      const seenSeqs = client.events.flatMap((event) => (event.type === 'session.event' && event.sessionId === sessionId ? [event.seq] : []));
+      expect(storedSeq).toBeGreaterThanOrEqual(Math.max(...seenSeqs));
       const stored = db
         .prepare(
           `SELECT text, (SELECT COUNT(*) FROM entry_chunks WHERE entry_id = m.id) AS chunks,
