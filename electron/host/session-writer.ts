@@ -176,6 +176,15 @@ export class SessionWriter {
   close(): void {
     this.flush();
     this.#closed = true;
+    // A clean stop stores the seqs handed out, not the reservations: the next host continues each
+    // session's numbering without a gap, so a client's snapshot from before the restart still fits.
+    this.store.transaction(() => {
+      for (const [sessionId, seq] of this.#seq) {
+        if (seq === this.#reservedSeq.get(sessionId)) continue;
+        this.store.sessions.releaseEventSeqs(sessionId, seq);
+        this.#reservedSeq.set(sessionId, seq);
+      }
+    });
   }
 
   #push(op: Op): void {

@@ -310,6 +310,11 @@ export class SessionRepo {
     this.#statements.setEventSeq.run(seq, sessionId, seq);
   }
 
+  /** Lowers a session's stored seq to `seq`, the last one handed out, giving back the rest of a reservation. */
+  releaseEventSeqs(sessionId: string, seq: number): void {
+    this.db.prepare('UPDATE sessions SET event_seq = ? WHERE id = ?').run(seq, sessionId);
+  }
+
   /** The last message the user (not a peer agent) wrote in a session. */
   lastUserMessage(sessionId: string): { id: string; text: string; position: number } | undefined {
     return this.db
