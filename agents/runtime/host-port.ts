@@ -1,13 +1,19 @@
 // The agent process's line to the host: Electron's `process.parentPort` in a utility process,
 // Node's IPC channel (`process.send`) in a forked child. Outgoing messages are stamped with the
 // per-process seq. Text deltas are coalesced: the first delta of a message goes at once (the user
-// sees the reply start without delay), the following deltas of that message are merged and sent
-// every few milliseconds, so a token stream costs a few IPC messages, not one per token. Any other
-// message first sends the deltas before it, so the host sees everything in the order it was sent.
+// sees the reply start without delay), and so does a delta after a quiet spell (a model trickling
+// tokens gains nothing from waiting); deltas that come in a burst are merged and sent once a frame,
+// so a fast token stream costs a few IPC messages, not one per token. Any other message first sends
+// the deltas before it, so the host sees everything in the order it was sent.
 import { PROTOCOL_LIMITS, type AgentOutgoing, type AgentToHost } from '../protocol';
 
-/** How long merged deltas may wait: short next to a human reading, long next to a token. */
-export const DELTA_BATCH_MS = 4;
+/**
+ * How long merged deltas may wait: one display frame, so a reader sees no difference, while a fast
+ * stream costs one IPC message (and one host write) a frame instead of one every few tokens.
+ */
+export const DELTA_BATCH_MS = 16;
+/** A delta this long after the last message sent goes at once: the stream is not bursting. */
+export const DELTA_QUIET_MS = 4;
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -49,8 +55,12 @@ export function createBatchingPort(post: (message: AgentToHost) => void, subscri
   let timer: NodeJS.Timeout | null = null;
   /** The last delta sent or pending: a delta to another message is the first of its message. */
   let lastDelta: MessageOut | null = null;
+  let lastPostAt = -Infinity;
 
-  const stamp = (message: AgentOutgoing) => post({ ...message, seq: ++seq } as AgentToHost);
+  const stamp = (message: AgentOutgoing) => {
+    lastPostAt = performance.now();
+    post({ ...message, seq: ++seq } as AgentToHost);
+  };
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
@@ -75,12 +85,13 @@ export function createBatchingPort(post: (message: AgentToHost) => void, subscri
       flush();
       const first = !lastDelta || !sameMessage(lastDelta, message);
       lastDelta = message;
-      if (first) {
+      const now = performance.now();
+      if (first || now - lastPostAt >= DELTA_QUIET_MS) {
         stamp(message);
         return;
       }
       pending = message;
-      pendingSince = performance.now();
+      pendingSince = now;
       timer = setTimeout(flush, DELTA_BATCH_MS);
     },
     onMessage: subscribe,

@@ -1,7 +1,7 @@
 // Agent processes for browser mode and the CLI: `child_process.fork` with an IPC channel, piped
 // stdout/stderr and exactly the env the host computed.
 import { fork } from 'node:child_process';
-import { AGENT_EXEC_ARGV, type AgentChild, type SpawnOptions, type Spawner } from '../host/ports';
+import { FORKED_AGENT_EXEC_ARGV, type AgentChild, type SpawnOptions, type Spawner } from '../host/ports';
 
 export class ForkSpawner implements Spawner {
   spawn(options: SpawnOptions): AgentChild {
@@ -11,7 +11,7 @@ export class ForkSpawner implements Spawner {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       // Node flags of the host (e.g. --inspect) must not leak into agents; only the agents' own.
-      execArgv: [...AGENT_EXEC_ARGV],
+      execArgv: [...FORKED_AGENT_EXEC_ARGV],
     });
     let exited = false;
     const exitListeners: ((exit: { code: number | null; signal: string | null; error?: string }) => void)[] = [];

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AGENT_EXEC_ARGV } from '../../../electron/host/ports';
+import { FORKED_AGENT_EXEC_ARGV } from '../../../electron/host/ports';
 import { ForkSpawner } from '../../../electron/serve/fork-spawner';
 
 const dirs: string[] = [];
@@ -27,7 +27,7 @@ describe('ForkSpawner', () => {
     const report = await new Promise<{ execArgv: string[]; newSpaceBytes: number }>((resolve) =>
       child.onMessage((message) => resolve(message as { execArgv: string[]; newSpaceBytes: number })),
     );
-    expect(report.execArgv).toEqual(AGENT_EXEC_ARGV);
+    expect(report.execArgv).toEqual(FORKED_AGENT_EXEC_ARGV);
     // Two 1 MB semi-spaces; V8's default grows to 2 × 16 MB.
     expect(report.newSpaceBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
   });

@@ -1,7 +1,7 @@
 // The batching port on its own: what reaches `post`, and when, relative to `send` and the batch timer.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PROTOCOL_LIMITS, type AgentOutgoing, type AgentToHost } from '../../../agents/protocol';
-import { createBatchingPort, DELTA_BATCH_MS } from '../../../agents/runtime/host-port';
+import { createBatchingPort, DELTA_BATCH_MS, DELTA_QUIET_MS } from '../../../agents/runtime/host-port';
 
 const delta = (content: string, messageId = 'm1'): AgentOutgoing => ({
   type: 'message',
@@ -36,6 +36,20 @@ describe('batching host port', () => {
     vi.advanceTimersByTime(DELTA_BATCH_MS);
     expect(contents(posted)).toEqual(['a', 'bc']);
     expect(posted.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it('sends a delta that follows a quiet spell at once, and merges the burst after it', () => {
+    port.send(delta('a'));
+    vi.advanceTimersByTime(DELTA_QUIET_MS);
+    port.send(delta('b'));
+    expect(contents(posted)).toEqual(['a', 'b']);
+    port.send(delta('c'));
+    port.send(delta('d'));
+    vi.advanceTimersByTime(DELTA_QUIET_MS);
+    port.send(delta('e'));
+    expect(contents(posted)).toEqual(['a', 'b']);
+    vi.advanceTimersByTime(DELTA_BATCH_MS - DELTA_QUIET_MS);
+    expect(contents(posted)).toEqual(['a', 'b', 'cde']);
   });
 
   it('flushes merged deltas before any other message, and starts a new message at once', () => {
