@@ -6,7 +6,8 @@
 // server. Each is warmed up once, then the runs alternate (dspatch, bare, dspatch, …) so a busy
 // machine slows both alike; medians are compared. Then the idle memory of a fresh openai-assistant
 // process after 1 and after 10 ordinary turns (a tool call, then a reply of 2,000 deltas), from
-// /proc/<pid>/status, beside a bare process doing the same turns.
+// /proc/<pid>/status, beside a bare process doing the same turns: as a plain `node` app, and with
+// the V8 flags the host gives agent processes, which is what dspatch's own share is measured against.
 import { fork, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { build } from 'esbuild';
 import type { HostEvent } from '../../electron/api/contract';
 import type { TimelineEntry, TimelineMessage } from '../../electron/api/types';
 import { createHost } from '../../electron/host/host';
-import type { AgentChild, SpawnOptions, Spawner } from '../../electron/host/ports';
+import { FORKED_AGENT_EXEC_ARGV, type AgentChild, type SpawnOptions, type Spawner } from '../../electron/host/ports';
 import { FileCipher } from '../../electron/serve/file-cipher';
 import { ForkSpawner } from '../../electron/serve/fork-spawner';
 import { startFakeOpenAI, toolOutputs, type Turn } from '../fixtures/openai-server';
@@ -244,12 +245,13 @@ interface BareApp {
   turn(prompt: string): Promise<{ text: string; firstDeltaAt: number; doneAt: number }>;
   close(): void;
 }
-async function startBare(): Promise<BareApp> {
+/** `execArgv`: none (a plain `node` app), or the agent processes' V8 flags for a like-for-like memory figure. */
+async function startBare(execArgv: readonly string[] = []): Promise<BareApp> {
   const child: ChildProcess = fork(bareEntry, [], {
     env: { OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: API_KEY },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
-    execArgv: [],
+    execArgv: [...execArgv],
   });
   let onReply: (reply: { type: string; text?: string }) => void = () => {};
   child.on('message', (reply: { type: string; text?: string }) => onReply(reply));
@@ -273,16 +275,22 @@ async function startBare(): Promise<BareApp> {
 
 interface BareRun {
   seconds: number;
+  /** CPU seconds of the bare process, beside the dspatch agent process's. */
+  cpu: number;
+  /** CPU seconds of this process meanwhile: the fake server alone, beside host + fake server. */
+  serverCpu: number;
   requestMs: number;
   firstDeltaMs: number;
 }
 async function bareTurn(bare: BareApp, deltas: string[], prompt: string): Promise<BareRun> {
   respondWith(deltas);
   const expected = deltas.join('');
+  const cpuBefore = procCpuSeconds(bare.pid);
+  const serverCpuBefore = procCpuSeconds(process.pid);
   const started = performance.now();
   const { text, firstDeltaAt, doneAt } = await bare.turn(prompt);
   if (text !== expected) throw new Error(`The bare run streamed ${text.length} characters, expected ${expected.length}.`);
-  return { seconds: (doneAt - started) / 1000, requestMs: requestAt - started, firstDeltaMs: firstDeltaAt - started };
+  return { seconds: (doneAt - started) / 1000, cpu: procCpuSeconds(bare.pid) - cpuBefore, serverCpu: procCpuSeconds(process.pid) - serverCpuBefore, requestMs: requestAt - started, firstDeltaMs: firstDeltaAt - started };
 }
 
 // ───────────────────────────── rows 1 and 2: alternating runs ─────────────────────────────
@@ -314,6 +322,9 @@ async function memoryOverTurns(pid: number, turn: (prompt: string) => Promise<un
   return rss;
 }
 await host.call('workspaces.stop', { workspaceId: workspace.id });
+// A fresh conversation, like the bare process's: the runs above would otherwise be restored into the new
+// process and replayed to the model on its first turn (~0.6 MB of text, some 10–20 MB of RSS).
+await host.call('sessions.delete', { sessionId: agent.sessionId });
 agent = await launch();
 const dspatchRss = await memoryOverTurns(agent.pid, (prompt) => assistantTurn(prompt));
 await host.call('workspaces.stop', { workspaceId: workspace.id });
@@ -321,6 +332,9 @@ await closeHost();
 const bareForMemory = await startBare();
 const bareRss = await memoryOverTurns(bareForMemory.pid, (prompt) => bareForMemory.turn(prompt));
 bareForMemory.close();
+const bareWithAgentFlags = await startBare(FORKED_AGENT_EXEC_ARGV);
+const bareWithAgentFlagsRss = await memoryOverTurns(bareWithAgentFlags.pid, (prompt) => bareWithAgentFlags.turn(prompt));
+bareWithAgentFlags.close();
 
 await cleanUp();
 
@@ -351,11 +365,13 @@ console.log(`  row 2  20k tokens dspatch / bare: ${ratio.toFixed(2)}× (per pair
 console.log(`  row 9  idle openai-assistant RSS: ${dspatchRss[0].toFixed(0)} MB after 1 turn, ${dspatchRss[MEMORY_TURNS - 1].toFixed(0)} MB after ${MEMORY_TURNS} | < ${GOAL_IDLE_RSS_MB} MB, flat: ${verdict(Math.max(...dspatchRss) < GOAL_IDLE_RSS_MB)}`);
 console.log(`         per turn: ${list(dspatchRss, 0)} MB`);
 console.log(`         bare @openai/agents process, same turns: ${list(bareRss, 0)} MB`);
+console.log(`         bare, with the agents' flags (${FORKED_AGENT_EXEC_ARGV.join(' ')}): ${list(bareWithAgentFlagsRss, 0)} MB`);
 console.log('Where the time goes (medians, ms after send/run)');
 console.log(`  dspatch: request at server ${ms(dspatchRuns.map((r) => r.requestMs))}, first delta at host ${ms(dspatchRuns.map((r) => r.firstDeltaMs))}, last delta at host ${ms(dspatchRuns.map((r) => r.lastDeltaMs))}, idle ${ms(dspatchRuns.map((r) => r.idleMs))}`);
 console.log(`  bare:    request at server ${ms(bareRuns.map((r) => r.requestMs))}, first delta ${ms(bareRuns.map((r) => r.firstDeltaMs))}, completed ${ms(bareRuns.map((r) => r.seconds * 1000))}`);
-console.log(`  agent CPU per run              ${list(dspatchRuns.map((r) => r.agentCpu))} s`);
-console.log(`  this process CPU per run       ${list(dspatchRuns.map((r) => r.hostCpu))} s (host + fake server)`);
+console.log(`  agent CPU per run              ${list(dspatchRuns.map((r) => r.agentCpu))} s (median ${median(dspatchRuns.map((r) => r.agentCpu)).toFixed(2)})`);
+console.log(`  bare process CPU per run       ${list(bareRuns.map((r) => r.cpu))} s (median ${median(bareRuns.map((r) => r.cpu)).toFixed(2)})`);
+console.log(`  this process CPU per run       ${list(dspatchRuns.map((r) => r.hostCpu))} s (host + fake server), bare runs: ${list(bareRuns.map((r) => r.serverCpu))} s (fake server)`);
 console.log(`  IPC messages from agent        ${list(dspatchRuns.map((r) => r.ipc.messages), 0)} (text-delta messages: ${list(dspatchRuns.map((r) => r.ipc.deltaMessages), 0)})`);
 console.log(`  append events from host        ${list(dspatchRuns.map((r) => r.appends), 0)}`);
 process.exit(0);
