@@ -23,6 +23,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS on purpose (bin/dspatch.cjs starts faster than an ES module would).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['electron/platform/**', 'electron/main.ts', 'electron/preload.ts', 'test/unit/platform/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

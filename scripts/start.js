@@ -9,5 +9,5 @@ if (electron) {
   run(electron, [projectDir, ...args]);
 } else {
   console.log(`${NO_ELECTRON} — starting browser mode instead.`);
-  run(process.execPath, [join(projectDir, 'bin', 'dspatch.js'), 'serve', ...args]);
+  run(process.execPath, [join(projectDir, 'bin', 'dspatch.cjs'), 'serve', ...args]);
 }

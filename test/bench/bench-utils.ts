@@ -64,7 +64,7 @@ export async function serveHost(dataDir: string, env: Record<string, string> = {
   const { default: WebSocket } = await import('ws');
   // BENCH_HOST_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") are node options for the host alone.
   const nodeArgs = process.env.BENCH_HOST_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'bin', 'dspatch.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'bin', 'dspatch.cjs'), 'serve', '--port', '0', '--data-dir', dataDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });

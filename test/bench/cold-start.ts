@@ -1,5 +1,5 @@
 // Benchmark: how long the built `dspatch` command takes to start, as a user runs it (`node
-// bin/dspatch.js`): `--version` to exit, and `serve --port 0` to the URL line on an existing data
+// bin/dspatch.cjs`): `--version` to exit, and `serve --port 0` to the URL line on an existing data
 // folder. Like hyperfine: warm-up runs first (page cache, the data folder's first-run work), then the
 // median and spread of RUNS timed runs each. `node -e 0` is timed the same way: the floor no command
 // gets under on this machine.
@@ -11,7 +11,7 @@ import { percentile, repoRoot, tempDir } from './bench-utils';
 
 const RUNS = 15;
 const WARMUP = 3;
-const cli = join(repoRoot, 'bin', 'dspatch.js');
+const cli = join(repoRoot, 'bin', 'dspatch.cjs');
 const dataDir = tempDir('dspatch-bench-cold-');
 
 /** Milliseconds from spawn to exit. */

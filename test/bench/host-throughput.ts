@@ -18,7 +18,7 @@ const PER_AGENT = TOTAL_DELTAS / AGENTS;
 
 const dataDir = tempDir('dspatch-bench-data-');
 const workspaceDir = tempDir('dspatch-bench-ws-');
-const cli = join(repoRoot, 'bin', 'dspatch.js');
+const cli = join(repoRoot, 'bin', 'dspatch.cjs');
 
 const added = spawnSync(process.execPath, [cli, 'templates', 'add', join(repoRoot, 'test/bench/templates/flood'), '--data-dir', dataDir], { encoding: 'utf8' });
 if (added.status !== 0) throw new Error(`templates add failed: ${added.stderr}`);

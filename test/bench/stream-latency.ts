@@ -13,7 +13,7 @@ const EVERY_MS = 5;
 
 const dataDir = tempDir('dspatch-bench-stream-');
 const workspaceDir = tempDir('dspatch-bench-stream-ws-');
-const added = spawnSync(process.execPath, [join(repoRoot, 'bin', 'dspatch.js'), 'templates', 'add', join(repoRoot, 'test/bench/templates/ticker'), '--data-dir', dataDir], { encoding: 'utf8' });
+const added = spawnSync(process.execPath, [join(repoRoot, 'bin', 'dspatch.cjs'), 'templates', 'add', join(repoRoot, 'test/bench/templates/ticker'), '--data-dir', dataDir], { encoding: 'utf8' });
 if (added.status !== 0) throw new Error(`templates add failed: ${added.stderr}`);
 writeFileSync(
   join(workspaceDir, 'dspatch.workspace.yml'),

@@ -32,7 +32,7 @@ const fake = await startFakeOpenAI({
 });
 
 const dataDir = tempDir('dspatch-bench-tasks-');
-const cli = join(repoRoot, 'bin', 'dspatch.js');
+const cli = join(repoRoot, 'bin', 'dspatch.cjs');
 const added = spawnSync(process.execPath, [cli, 'templates', 'add', join(repoRoot, 'test/bench/templates/ticker'), '--data-dir', dataDir], { encoding: 'utf8' });
 if (added.status !== 0) throw new Error(`templates add failed: ${added.stderr}`);
 const workspaceDir = tempDir('dspatch-bench-tasks-ws-');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { percentile, repoRoot, tempDir } from './bench-utils';
 
 const RUNS = 5;
-const cli = join(repoRoot, 'bin', 'dspatch.js');
+const cli = join(repoRoot, 'bin', 'dspatch.cjs');
 const dir = join(tempDir('dspatch-bench-template-'), 'bench-agent');
 const made = spawnSync(process.execPath, [cli, 'templates', 'new', 'bench-agent', dir], { encoding: 'utf8' });
 if (made.status !== 0) throw new Error(`templates new failed: ${made.stderr}`);

@@ -21,7 +21,7 @@ export interface RunningApp {
 /** Starts `dspatch serve` on a free port and resolves with the printed URL. */
 export async function startApp(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningApp> {
   const dataDir = options.dataDir ?? tempDir('dspatch-e2e-data-');
-  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'dspatch.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin', 'dspatch.cjs'), 'serve', '--port', '0', '--data-dir', dataDir], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -51,7 +51,7 @@ function agentEnvironment(agentKey: string): Map<string, string> | null {
 }
 
 function cli(...args: string[]): string {
-  return execFileSync(process.execPath, [join(repoRoot, 'bin/dspatch.js'), ...args, '--data-dir', app.dataDir], { encoding: 'utf8' });
+  return execFileSync(process.execPath, [join(repoRoot, 'bin/dspatch.cjs'), ...args, '--data-dir', app.dataDir], { encoding: 'utf8' });
 }
 
 describe('creating a workspace in the GUI', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './paths';
 
-export const CLI = join(repoRoot, 'bin', 'dspatch.js');
+export const CLI = join(repoRoot, 'bin', 'dspatch.cjs');
 
 export interface CliResult {
   code: number | null;

@@ -1,4 +1,4 @@
-// The `dspatch` command as users run it: the built CLI (`node bin/dspatch.js`) in real processes,
+// The `dspatch` command as users run it: the built CLI (`node bin/dspatch.cjs`) in real processes,
 // each with its own data directory, real agent processes and real SQLite files.
 import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';

@@ -159,7 +159,7 @@ describe('adding a template', () => {
 describe('on the command line, naming the folder is the consent', () => {
   /** The built CLI (`npm run build`), like test/integration/cli.test.ts. */
   function dspatch(dataDir: string, ...args: string[]) {
-    const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'dspatch.js'), ...args, '--data-dir', dataDir], {
+    const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'dspatch.cjs'), ...args, '--data-dir', dataDir], {
       cwd: repoRoot,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
       encoding: 'utf8',

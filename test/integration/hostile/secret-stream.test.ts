@@ -92,7 +92,7 @@ describe('a secret streamed in pieces', () => {
     expect(files.some((file) => file.endsWith('dspatch.db'))).toBe(true);
     for (const file of files) expect(readFileSync(file).includes(API_KEY), file).toBe(false);
 
-    const cli = spawnSync(process.execPath, [join(repoRoot, 'bin', 'dspatch.js'), 'sessions', 'show', sessionId, '--json', '--data-dir', t.dataDir], {
+    const cli = spawnSync(process.execPath, [join(repoRoot, 'bin', 'dspatch.cjs'), 'sessions', 'show', sessionId, '--json', '--data-dir', t.dataDir], {
       encoding: 'utf8',
     });
     expect(cli.status, cli.stderr).toBe(0);
