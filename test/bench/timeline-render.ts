@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
+import { SNAPSHOT_ENTRIES } from '../../renderer/features/chat/session-store';
 import { percentile, repoRoot, serveHost, tempDir } from './bench-utils';
 
 const TURNS = 1000;
@@ -23,7 +24,7 @@ const VIEWPORT = { width: 1400, height: 900 };
 
 const dataDir = tempDir('dspatch-bench-render-');
 const workspaceDir = tempDir('dspatch-bench-render-ws-');
-const cli = join(repoRoot, 'bin', 'dspatch.js');
+const cli = join(repoRoot, 'bin', 'dspatch.cjs');
 const added = spawnSync(
   process.execPath,
   [cli, 'templates', 'add', join(repoRoot, 'test/bench/templates/transcript'), '--data-dir', dataDir],
@@ -66,11 +67,11 @@ const chars = snapshot.entries.reduce(
   0,
 );
 const lastId = snapshot.entries.at(-1)!.id;
-// The host's share of an open: the snapshot the renderer asks for (its newest 200 entries).
+// The host's share of an open: the snapshot the renderer asks for (its newest SNAPSHOT_ENTRIES).
 const snapshotTimes: number[] = [];
 for (let run = 0; run < RUNS; run++) {
   const started = performance.now();
-  await host.call('sessions.open', { sessionId: long.id });
+  await host.call('sessions.open', { sessionId: long.id, limit: SNAPSHOT_ENTRIES });
   snapshotTimes.push(performance.now() - started);
 }
 const streamSessions: { id: string }[] = [];

@@ -14,6 +14,13 @@ import { loadQueued, saveQueued } from './queued-storage';
 import { appendToEntry, prependEntries, sortEntries, upsertEntry } from './timeline-entries';
 
 export const HISTORY_PAGE = 200;
+/**
+ * The snapshot's size: enough to fill the window, scroll back a while and hold a long last turn
+ * whole (its prompt decides Edit and Retry). Smaller than a history page, since it is on the open's
+ * critical path: in a long coding session a page of 200 is 300 KB of JSON, which took 25–80 ms to
+ * get from the host into the page.
+ */
+export const SNAPSHOT_ENTRIES = 100;
 
 /** Entries shown highlighted (a task's messages, a linked tool call); the timeline scrolls to `target`. */
 export interface Highlight {
@@ -157,7 +164,7 @@ export function createSessionStore(client: HostClient) {
       bufferedSummary = null;
       subscribe();
       try {
-        const snapshot = await client.call('sessions.open', { sessionId });
+        const snapshot = await client.call('sessions.open', { sessionId, limit: SNAPSHOT_ENTRIES });
         if (mine !== generation) return;
         const pending = buffer ?? [];
         buffer = null;

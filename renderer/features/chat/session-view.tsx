@@ -60,6 +60,9 @@ export function SessionView({
 
   const viewRef = useRef<HTMLDivElement>(null);
   const wide = useElementWidth(viewRef) >= WIDE_VIEW;
+  // Known before the snapshot lands, so the timeline's first render estimates rows at its real width.
+  const chatRef = useRef<HTMLDivElement>(null);
+  const chatWidth = useElementWidth(chatRef);
   const panelId = useId();
   // null: the default for the width (open when it fits); a link to a task opens it.
   const [panelChoice, setPanelChoice] = useState<boolean | null>(focus?.kind === 'task' ? true : null);
@@ -154,10 +157,11 @@ export function SessionView({
 
       {status === 'loading' ? <div className="loading-line">Loading the conversation…</div> : null}
       <div className="session-body">
-        <div className="session-chat">
+        <div className="session-chat" ref={chatRef}>
           {status === 'ready' ? (
             <Timeline
               store={store}
+              width={chatWidth}
               sessionState={state}
               workspaceId={workspaceId}
               onResend={readOnlyNote ? undefined : resend}

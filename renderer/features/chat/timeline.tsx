@@ -45,11 +45,14 @@ const WORKING_STATES: ReadonlySet<SessionState | null> = new Set([
 
 export function Timeline({
   store,
+  width: listWidth,
   sessionState,
   workspaceId,
   onResend,
 }: {
   store: SessionStore;
+  /** The list's width, 0 until it is known. */
+  width: number;
   sessionState: SessionState | null;
   workspaceId: string;
   /** Retry, Regenerate and Edit; absent for a conversation the app only shows. */
@@ -67,9 +70,9 @@ export function Timeline({
   // Only while the agent rests: a turn still running has nothing to retry yet.
   const actions = useMemo(() => (live || !onResend ? null : resendActions(entries)), [entries, live, onResend]);
   const scrollRef = useRef<HTMLDivElement>(null);
-  // Read once a render, not per row (it may force a layout). Before the list is mounted, the
-  // window stands in for its size.
-  const width = scrollRef.current?.clientWidth || window.innerWidth;
+  // The same width from the first render on: estimates that changed once the list is mounted
+  // would move every row and the end the list started at.
+  const width = listWidth || window.innerWidth;
   const estimate = (index: number) => {
     const row = rows[index];
     return estimateRowHeight(row, width, !!expanded[rowId(row)]);
@@ -87,7 +90,7 @@ export function Timeline({
     scrollEndThreshold: END_THRESHOLD,
     paddingEnd: PADDING_END,
     // Start at the end: the first render is of the last rows, not of the first ones.
-    initialRect: { width: window.innerWidth, height: window.innerHeight },
+    initialRect: { width, height: window.innerHeight },
     initialOffset: () => {
       let total = HEADER_HEIGHT + PADDING_END;
       for (let index = 0; index < rows.length; index++) total += estimate(index);
